@@ -1,0 +1,122 @@
+"""The public facade the CLI, the web app and scripts all use."""
+from __future__ import annotations
+
+import os
+import time
+from typing import Iterator
+
+import numpy as np
+
+from assistant import chat as chat_rewrite
+from assistant import citations
+from assistant.backends import Backend, create_backend, resolve_name
+from assistant.retrieval import Hit, Retriever
+from assistant.settings import Settings
+from assistant.types import Answer, Citation
+from vectorstore.store import Filters, Store
+
+ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
+
+
+class Assistant:
+    """`Assistant(store="data")`, then `ingest`, `ask`, `stream`, `chat`, `retrieve`, `documents`, ..."""
+
+    def __init__(self, store: str | os.PathLike | None = None, *, settings: Settings | None = None, **overrides):
+        base = settings or Settings.load()
+        self.settings = base.merge({k: v for k, v in {"store": store and str(store), **overrides}.items()
+                                    if v is not None})
+        self._store: Store | None = None
+        self._backends: dict[str, Backend] = {}
+
+    # ---- parts, created on first use -------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            s = self.settings
+            self._store = Store(s.store, chroma_url=s.chroma_url, collection=s.collection, embedder=s.embedder)
+        return self._store
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        from vectorstore.embedding import encode
+
+        return encode(self.settings.embedder, texts)
+
+    def backend(self, name: str | None = None) -> Backend:
+        resolved = resolve_name(name or self.settings.backend)
+        if resolved not in self._backends:
+            self._backends[resolved] = create_backend(self.settings.merge({"backend": resolved}), self.encode)
+        return self._backends[resolved]
+
+    def retriever(self, method: str = "hybrid") -> Retriever:
+        return Retriever(self.store, lambda q: self.encode([q])[0], method)
+
+    # ---- library -----------------------------------------------------------------------------
+    def ingest(self, paths, prune: bool = False, progress=None):
+        """Add, update or skip each file; returns an `IngestReport` (failures are reported, not raised)."""
+        from ingest.pipeline import ingest
+
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        return ingest(paths, self.store, self.encode, max_file_mb=self.settings.max_file_mb, prune=prune,
+                      progress=progress)
+
+    def remove(self, doc_id: str) -> bool:
+        return self.store.remove(doc_id)
+
+    def documents(self):
+        return self.store.documents()
+
+    def paragraphs(self, doc_id: str | None = None):
+        return self.store.paragraphs(doc_id)
+
+    # ---- questions ---------------------------------------------------------------------------
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
+                 method: str = "hybrid") -> list[Hit]:
+        return self.retriever(method).search(question, k or self.settings.k, filters or Filters())
+
+    def ask(self, question: str, backend: str | None = None, k: int | None = None,
+            filters: Filters | None = None, history: list[dict] | None = None) -> Answer:
+        for event in self.stream(question, backend=backend, k=k, filters=filters, history=history):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("stream ended without an answer")
+
+    def chat(self, messages: list[dict], backend: str | None = None, k: int | None = None,
+             filters: Filters | None = None) -> Answer:
+        """`messages`: [{"role": "user"|"assistant", "content": ...}, ...], the last one the question."""
+        *history, last = messages
+        return self.ask(last["content"], backend=backend, k=k, filters=filters, history=history)
+
+    def stream(self, question: str, backend: str | None = None, k: int | None = None,
+               filters: Filters | None = None, history: list[dict] | None = None) -> Iterator[str | Answer]:
+        """Yields answer text as it is generated, then the final verified `Answer`."""
+        started = time.perf_counter()
+        chosen = self.backend(backend)
+        standalone = chat_rewrite.standalone_question(question, history or [])
+        hits = self.retrieve(standalone, k, filters)
+        timings = {"retrieve": time.perf_counter() - started}
+
+        def finish(text: str, cited: list[int], abstained: bool) -> Answer:
+            timings["total"] = time.perf_counter() - started
+            closest = [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], 1)] if abstained else []
+            return Answer(question=question, answer=text, abstained=abstained, backend=chosen.name,
+                          citations=[Citation.from_hit(n, hits[i]) for n, i in enumerate(cited, 1)],
+                          closest=closest, standalone_question=standalone if standalone != question else None,
+                          timings={k: round(v, 3) for k, v in timings.items()})
+
+        if not hits or hits[0].score < self.settings.min_relevance:
+            yield ABSTAIN_TEXT
+            yield finish(ABSTAIN_TEXT, [], True)
+            return
+        raw = []
+        for chunk in chosen.stream(standalone, hits):
+            timings.setdefault("first_token", time.perf_counter() - started)
+            raw.append(chunk)
+            yield chunk
+        timings["generate"] = time.perf_counter() - started - timings["retrieve"]
+        verified = citations.verify("".join(raw), [h.paragraph.text for h in hits], self.encode)
+        timings["verify"] = time.perf_counter() - started - timings["retrieve"] - timings["generate"]
+        if verified.abstained:
+            yield finish(ABSTAIN_TEXT, [], True)
+        else:
+            yield finish(verified.text, verified.cited, False)

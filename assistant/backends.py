@@ -1,0 +1,131 @@
+"""Answer backends behind one small interface: `stream(question, hits)` yields answer text with [n]
+markers that refer to the position of each hit (1-based). LLM backends are LangChain chat models;
+`extractive` needs no LLM."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Iterator, Protocol
+
+import numpy as np
+
+from assistant import prompting
+from assistant.models import ModelUnavailable, llama_installed, packaged_gguf
+from ingest import split
+
+BACKENDS = ("llama", "extractive", "ollama", "openai")
+
+
+class BackendUnavailable(RuntimeError):
+    """Configured but unusable: the message names the URL or path and the fix, in one line."""
+
+
+class Backend(Protocol):
+    name: str
+
+    def stream(self, question: str, hits: list) -> Iterator[str]: ...
+
+
+class ChatModelBackend:
+    """Any LangChain chat model: the prompt goes in, streamed text comes out."""
+
+    def __init__(self, name: str, chat_model, where: str):
+        self.name, self.chat_model, self.where = name, chat_model, where
+
+    def stream(self, question: str, hits: list) -> Iterator[str]:
+        try:
+            for chunk in self.chat_model.stream(prompting.messages(question, hits)):
+                if chunk.content:
+                    yield chunk.content
+        except (ConnectionError, OSError) as exc:
+            raise BackendUnavailable(f"{self.name} backend at {self.where} is unreachable ({exc.__class__.__name__}); "
+                                     "start it or point --base-url at it") from exc
+        except Exception as exc:
+            if "connect" in exc.__class__.__name__.lower() or "connect" in str(exc).lower():
+                raise BackendUnavailable(f"{self.name} backend at {self.where} is unreachable: {exc}; "
+                                         "start it or point --base-url at it") from exc
+            raise
+
+
+class ExtractiveBackend:
+    """No LLM: the sentences of the top paragraphs most similar to the question, each cited."""
+    name = "extractive"
+
+    def __init__(self, encode, max_sentences: int = 2, min_similarity: float = 0.35, paragraphs: int = 3):
+        self.encode, self.max_sentences, self.min_similarity, self.paragraphs = \
+            encode, max_sentences, min_similarity, paragraphs
+
+    def stream(self, question: str, hits: list) -> Iterator[str]:
+        candidates = [(n, hit.paragraph.text[s:e]) for n, hit in enumerate(hits[:self.paragraphs], 1)
+                      for s, e in split.sentences(hit.paragraph.text)]
+        if not candidates:
+            yield prompting.NOT_FOUND
+            return
+        vectors = self.encode([question] + [text for _, text in candidates])
+        similarity = vectors[1:] @ vectors[0]
+        wanted = prompting.content_words(question)
+        overlap = np.array([len(wanted & prompting.content_words(t)) / (len(wanted) or 1) for _, t in candidates])
+        score = 0.7 * similarity + 0.3 * overlap
+        order = np.argsort(-score)
+        if similarity[order[0]] < self.min_similarity:
+            yield prompting.NOT_FOUND
+            return
+        chosen = [i for i in order[:self.max_sentences] if score[i] >= 0.8 * score[order[0]]]
+        yield " ".join(f"{_unterminated(candidates[i][1])} [{candidates[i][0]}]." for i in chosen)
+
+
+def _unterminated(sentence: str) -> str:
+    return sentence.rstrip().rstrip(".!?").rstrip()
+
+
+def resolve_name(name: str) -> str:
+    if name == "auto":
+        return "llama" if llama_installed() else "extractive"
+    if name not in BACKENDS:
+        raise BackendUnavailable(f"unknown backend {name!r}; choose one of auto, {', '.join(BACKENDS)}")
+    return name
+
+
+def create_backend(settings, encode) -> Backend:
+    """The backend the settings name; `encode(texts)` is the embedder (used by `extractive`)."""
+    name = resolve_name(settings.backend)
+    if name == "extractive":
+        return ExtractiveBackend(encode)
+    if name == "llama":
+        return ChatModelBackend("llama", _llama_model(settings), settings.model or "the packaged model")
+    if name == "ollama":
+        if importlib.util.find_spec("langchain_ollama") is None:
+            raise BackendUnavailable("the ollama backend needs langchain-ollama: pip install 'grounded-assistant[servers]'")
+        from langchain_ollama import ChatOllama
+
+        url = settings.base_url or "http://127.0.0.1:11434"
+        model = ChatOllama(model=settings.model or "llama3.2", base_url=url, temperature=0,
+                           num_predict=settings.max_tokens)
+        return ChatModelBackend("ollama", model, url)
+    if importlib.util.find_spec("langchain_openai") is None:
+        raise BackendUnavailable("the openai backend needs langchain-openai: pip install 'grounded-assistant[servers]'")
+    import os
+
+    from langchain_openai import ChatOpenAI
+
+    url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    key = settings.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    model = ChatOpenAI(model=settings.model or "gpt-4o-mini", base_url=url, api_key=key, temperature=0,
+                       max_tokens=settings.max_tokens, max_retries=0, timeout=60)
+    return ChatModelBackend("openai", model, url)
+
+
+def _llama_model(settings):
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise BackendUnavailable("the llama backend needs llama-cpp-python: run `make run` (or scripts/setup.sh), "
+                                 "or use --backend extractive")
+    from assistant.llama_chat import LlamaChatModel
+
+    try:
+        path = Path(settings.model) if settings.model else packaged_gguf()
+    except ModelUnavailable as exc:
+        raise BackendUnavailable(str(exc)) from exc
+    if not path.is_file():
+        raise BackendUnavailable(f"GGUF model not found at {path}; pass --model PATH.gguf or use the packaged default")
+    return LlamaChatModel(model_path=str(path), n_ctx=settings.n_ctx, threads=settings.threads,
+                          max_tokens=settings.max_tokens)

@@ -1,0 +1,40 @@
+"""Follow-up questions rewritten into standalone ones before retrieval.
+
+Cheap and deterministic on a CPU: pronouns that point back ("he", "they", "it", ...) are replaced by
+the last named subject of the conversation, and a follow-up with no subject of its own borrows the
+previous question's topic words.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.prompting import content_words
+
+PRONOUNS = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|it|its|this|that)\b", re.IGNORECASE)
+POSSESSIVE = {"his", "her", "hers", "their", "its"}
+NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
+LEAD_IN = re.compile(r"^(?:and|but|also|so|what about|how about)\b[\s,]*", re.IGNORECASE)
+QUESTION_WORDS = {"What", "Who", "Whom", "When", "Where", "Which", "Why", "How", "Did", "Does", "Do", "Is",
+                  "Are", "Was", "Were", "And", "But", "The", "A", "An", "In", "On", "Can", "Could", "Would"}
+
+
+def _subject(text: str) -> str | None:
+    names = [n for n in NAME.findall(text) if n.split()[0] not in QUESTION_WORDS or len(n.split()) > 1]
+    names = [" ".join(w for w in n.split() if w not in QUESTION_WORDS) for n in names]
+    return next((n for n in names if n), None)
+
+
+def standalone_question(question: str, history: list[dict]) -> str:
+    previous = [m["content"] for m in history if m.get("role") == "user" and m.get("content")]
+    if not previous:
+        return question
+    subject = next((s for text in reversed(previous) if (s := _subject(text))), None)
+    rewritten = LEAD_IN.sub("", question.strip())
+    rewritten = rewritten[:1].upper() + rewritten[1:]
+    if subject and PRONOUNS.search(rewritten):
+        rewritten = PRONOUNS.sub(lambda m: subject + ("'s" if m.group(1).lower() in POSSESSIVE else ""),
+                                 rewritten, count=1)
+    elif not _subject(rewritten) and len(content_words(rewritten)) <= 3:
+        topic = " ".join(w for w in re.findall(r"\w+", previous[-1]) if w.lower() in content_words(previous[-1]))
+        rewritten = f"{rewritten.rstrip('?')} ({topic})?"
+    return rewritten

@@ -1,0 +1,7 @@
+"""The errors a user can fix; the CLI and the web app show their message, never a traceback."""
+from assistant.backends import BackendUnavailable
+from assistant.models import ModelUnavailable
+from vectorstore.embedding import EmbedderUnavailable
+from vectorstore.store import StoreError
+
+USER_ERRORS = (BackendUnavailable, ModelUnavailable, EmbedderUnavailable, StoreError, ValueError, FileNotFoundError)

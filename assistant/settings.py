@@ -1,0 +1,65 @@
+"""One settings object, filled from defaults < config file < environment < flags."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+ENV_PREFIX = "ASSISTANT_"
+DEFAULT_CONFIG = Path.home() / ".config" / "grounded-assistant" / "config.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = "data"  # local state: embedded Chroma + registry + lexical index
+    chroma_url: str | None = None  # use a `chroma run` server instead of the embedded store
+    collection: str = "paragraphs"
+    embedder: str = "minilm"  # "minilm" (packaged) or a sentence-transformers model path
+    backend: str = "auto"  # auto | llama | extractive | ollama | openai
+    model: str | None = None  # GGUF path (llama) or model name (ollama/openai)
+    base_url: str | None = None  # ollama / openai-compatible server
+    api_key: str | None = None
+    k: int = 5
+    threads: int | None = None  # llama.cpp threads; None = all cores
+    n_ctx: int = 2048
+    max_tokens: int = 256
+    max_file_mb: float = 50.0
+    min_relevance: float = 0.3  # below this dense similarity, retrieval counts as "nothing relevant"
+
+    @classmethod
+    def load(cls, config: str | os.PathLike | None = None, **flags) -> "Settings":
+        settings = cls()
+        path = Path(config or os.environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG)
+        if path.is_file():
+            with path.open("rb") as fh:
+                settings = settings.merge(tomllib.load(fh))
+        env = {f.name: os.environ[ENV_PREFIX + f.name.upper()]
+               for f in fields(cls) if ENV_PREFIX + f.name.upper() in os.environ}
+        return settings.merge(env).merge({k: v for k, v in flags.items() if v is not None})
+
+    def merge(self, values: dict) -> "Settings":
+        known = {f.name: f for f in fields(self)}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **{k: _coerce(known[k].type, v) for k, v in values.items()})
+
+
+def _coerce(type_name: str, value):
+    if value is None or not isinstance(value, str):
+        return value
+    if type_name.startswith("int"):
+        return int(value)
+    if type_name.startswith("float"):
+        return float(value)
+    return value or None if "None" in type_name else value
+
+
+def default_corpus() -> Path | None:
+    """$ASSISTANT_CORPUS, else ../shared/corpus beside the project when it exists."""
+    env = os.environ.get(ENV_PREFIX + "CORPUS")
+    if env:
+        return Path(env)
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    return shared if shared.is_dir() else None

@@ -1,0 +1,163 @@
+"""Paths -> cleaned documents -> embedded paragraphs in the store: skip unchanged, replace changed,
+report (not abort on) bad files, prune what disappeared."""
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ingest import split
+from ingest.clean import clean, normalize_line
+from ingest.readers import RawDocument, UnreadableFile, read, supported
+from ingest.records import Document, Paragraph, paragraph_id
+
+
+@dataclass
+class FileResult:
+    location: str
+    status: str  # added | updated | skipped | duplicate | failed | removed
+    doc_id: str | None = None
+    reason: str | None = None
+    paragraphs: int = 0
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return not self.count("failed")
+
+    def summary(self) -> dict:
+        return {s: self.count(s) for s in ("added", "updated", "skipped", "duplicate", "removed", "failed")}
+
+    def to_dict(self) -> dict:
+        return {"summary": self.summary(), "files": [r.to_dict() for r in self.results]}
+
+
+def expand(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileResult]]:
+    """Files under the given files, folders (recursive) and globs; missing paths become failures."""
+    files, missing = [], []
+    for raw in paths:
+        text = str(raw)
+        matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
+        if not matches:
+            missing.append(FileResult(text, "failed", reason="no such file or folder"))
+        for path in matches:
+            if path.is_dir():
+                files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and supported(p))
+            elif path.is_file():
+                files.append(path)
+            else:
+                missing.append(FileResult(text, "failed", reason="no such file or folder"))
+    return list(dict.fromkeys(p.resolve() for p in files)), missing
+
+
+def doc_id_for(location: str) -> str:
+    """Readable and stable: the file stem plus a short hash of where it lives."""
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(location.split("#", 1)[0]).stem.lower()).strip("-")[:48] or "doc"
+    return f"{stem}-{hashlib.sha1(location.encode()).hexdigest()[:8]}"
+
+
+def build(raw: RawDocument, boilerplate: frozenset[str] = frozenset()) -> tuple[Document, list[Paragraph]]:
+    """One raw article -> its Document and Paragraphs (no store access)."""
+    cleaned = clean(raw.text, boilerplate)
+    spans = split.paragraphs(raw.text, cleaned.body)
+    if not spans:
+        raise UnreadableFile("no article text found")
+    doc_id = doc_id_for(raw.location)
+    texts = [raw.text[s:e] for s, e in spans]
+    document = Document(
+        doc_id=doc_id, title=raw.title or cleaned.title or Path(raw.location).stem,
+        author=raw.author or cleaned.author, date=raw.date or cleaned.date,
+        source=cleaned.source or raw.url or raw.location, location=raw.location, language=cleaned.language,
+        content_hash=hashlib.sha256("\n\n".join(texts).encode()).hexdigest(),
+        ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), paragraphs=len(spans))
+    paragraphs = [
+        Paragraph(paragraph_id=paragraph_id(doc_id, i), doc_id=doc_id, title=document.title, author=document.author,
+                  date=document.date, source=document.source, paragraph_index=i, char_start=s, char_end=e,
+                  text=text, page=_page(raw.page_starts, s))
+        for i, ((s, e), text) in enumerate(zip(spans, texts))]
+    return document, paragraphs
+
+
+def shared_lines(raws: list[RawDocument], min_docs: int = 2) -> frozenset[str]:
+    """Short lines that recur in several documents of a batch: site chrome, not article text."""
+    counts = Counter()
+    for raw in raws:
+        counts.update({normalize_line(line) for line in raw.text.splitlines() if 0 < len(line.split()) <= 12})
+    return frozenset(line for line, n in counts.items() if line and n >= min_docs)
+
+
+def ingest(paths: Iterable[str | os.PathLike], store, embed: Callable[[list[str]], object],
+           max_file_mb: float = 50.0, prune: bool = False,
+           progress: Callable[[FileResult], None] | None = None) -> IngestReport:
+    """Ingest files into `store`; `embed(texts)` returns one vector per text."""
+    store.recover()
+    files, results = expand(paths)
+    report = IngestReport(results)
+    raws: list[RawDocument] = []
+    for path in files:
+        try:
+            size_mb = path.stat().st_size / 1e6
+            if size_mb > max_file_mb:
+                raise UnreadableFile(f"file is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit")
+            raws.extend(read(path))
+        except (UnreadableFile, OSError) as exc:
+            _record(report, FileResult(str(path), "failed", reason=str(exc)), progress)
+    boilerplate = shared_lines(raws) if len(raws) > 1 else frozenset()
+    seen_hashes: dict[str, str] = {}
+    for raw in raws:
+        _record(report, _ingest_one(raw, store, embed, boilerplate, seen_hashes), progress)
+    if prune:
+        present = {r.location for r in raws}
+        for doc in store.documents():
+            if doc.location not in present and not Path(doc.location.split("#", 1)[0]).exists():
+                store.remove(doc.doc_id)
+                _record(report, FileResult(doc.location, "removed", doc_id=doc.doc_id), progress)
+    return report
+
+
+def _ingest_one(raw: RawDocument, store, embed, boilerplate, seen_hashes: dict[str, str]) -> FileResult:
+    try:
+        document, paragraphs = build(raw, boilerplate)
+    except UnreadableFile as exc:
+        return FileResult(raw.location, "failed", reason=str(exc))
+    existing = store.document(document.doc_id)
+    if existing and existing.content_hash == document.content_hash:
+        return FileResult(raw.location, "skipped", doc_id=document.doc_id, paragraphs=existing.paragraphs)
+    twin = seen_hashes.get(document.content_hash) or getattr(store.find_by_hash(document.content_hash), "doc_id", None)
+    if twin and twin != document.doc_id:
+        return FileResult(raw.location, "duplicate", doc_id=twin, reason=f"same text as {twin}")
+    try:
+        store.write(document, paragraphs, embed([p.text for p in paragraphs]))
+    except Exception as exc:  # a store failure for one document must not abort the batch
+        return FileResult(raw.location, "failed", doc_id=document.doc_id, reason=f"{exc.__class__.__name__}: {exc}")
+    seen_hashes[document.content_hash] = document.doc_id
+    return FileResult(raw.location, "updated" if existing else "added", doc_id=document.doc_id,
+                      paragraphs=len(paragraphs))
+
+
+def _record(report: IngestReport, result: FileResult, progress) -> None:
+    report.results.append(result)
+    if progress:
+        progress(result)
+
+
+def _page(page_starts: list[int], offset: int) -> int | None:
+    if not page_starts:
+        return None
+    return sum(1 for start in page_starts if start <= offset) or 1

@@ -1,0 +1,315 @@
+"""The store: Chroma holds paragraph embeddings; a SQLite file beside it holds the document registry,
+the paragraph texts and the persisted BM25 (FTS5) index.
+
+A document becomes visible all at once: its embeddings go to Chroma under a versioned record id
+first, then one SQLite transaction switches the registry to the new version. Readers only trust
+Chroma hits whose version matches the registry, and `recover()` deletes what an interrupted write
+left behind, using the `pending` journal.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ingest.records import Document, Paragraph
+
+SCHEMA_VERSION = 1
+CHROMA_MAX_BATCH = 5000  # Chroma refuses more than 5,461 records per call
+
+SCHEMA = """
+create table if not exists meta(key text primary key, value text not null);
+create table if not exists documents(
+    doc_id text primary key, title text not null, author text, date text, source text not null,
+    location text not null, language text, content_hash text not null, ingested_at text not null,
+    paragraphs integer not null, version text not null);
+create table if not exists paragraphs(
+    rowid integer primary key, paragraph_id text unique not null,
+    doc_id text not null references documents(doc_id) on delete cascade,
+    paragraph_index integer not null, char_start integer not null, char_end integer not null,
+    page integer, text text not null);
+create index if not exists paragraphs_doc on paragraphs(doc_id, paragraph_index);
+create virtual table if not exists paragraphs_fts using fts5(text, tokenize='porter unicode61 remove_diacritics 2');
+create table if not exists pending(doc_id text primary key, version text);
+"""
+
+STOPWORDS = frozenset("""a an and are as at be by did do does for from had has have he her his how i if in into is it
+its of on or she that the their them they this to was were what when where which who whom whose why will with
+you your about after also any been but can could many more most much other over same should some than then there
+these those through under up very would""".split())
+TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be opened or used as asked; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters shared by dense and lexical search."""
+    doc_id: str | None = None
+    source: str | None = None
+    author: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
+
+    def chroma_where(self) -> dict | None:
+        clauses = []
+        for key in ("doc_id", "source", "author"):
+            if getattr(self, key):
+                clauses.append({key: getattr(self, key)})
+        if self.since:
+            clauses.append({"date_num": {"$gte": _date_num(self.since)}})
+        if self.until:
+            clauses.append({"date_num": {"$lte": _date_num(self.until)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def sql(self) -> tuple[str, list]:
+        clauses, args = [], []
+        for key in ("doc_id", "source", "author"):
+            if getattr(self, key):
+                clauses.append(f"d.{key} = ?")
+                args.append(getattr(self, key))
+        if self.since:
+            clauses.append("d.date >= ?")
+            args.append(self.since)
+        if self.until:
+            clauses.append("d.date <= ?")
+            args.append(self.until)
+        return (" and " + " and ".join(clauses)) if clauses else "", args
+
+
+def _date_num(iso: str) -> int:
+    return int(iso[:10].replace("-", ""))
+
+
+def lexical_query(text: str) -> str | None:
+    """An FTS5 OR-query of the content words; None when nothing searchable is left."""
+    words = [w.lower() for w in TOKEN.findall(text)]
+    terms = list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
+    return " OR ".join(f'"{t}"' for t in terms) or None
+
+
+class Store:
+    def __init__(self, path: str | Path, chroma_url: str | None = None, collection: str = "paragraphs",
+                 embedder: str = "minilm"):
+        self.path = Path(path)
+        self.chroma_url = chroma_url
+        self.collection_name = collection
+        self.embedder = embedder
+        self._collection = None
+        self._local = threading.local()
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.executescript(SCHEMA)
+            self._check_meta(db)
+
+    # ---- connections -------------------------------------------------------------------------
+    def _db(self) -> sqlite3.Connection:
+        """One SQLite connection per thread (Gradio serves requests from worker threads)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = sqlite3.connect(self.path / "registry.sqlite3", timeout=30)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the store registry in {self.path}: {exc}") from exc
+            db.row_factory = sqlite3.Row
+            db.execute("pragma journal_mode=wal")
+            db.execute("pragma foreign_keys=on")
+            self._local.db = db
+        return db
+
+    def _check_meta(self, db: sqlite3.Connection) -> None:
+        wanted = {"schema_version": str(SCHEMA_VERSION), "embedder": self.embedder}
+        have = dict(db.execute("select key, value from meta").fetchall())
+        if not have:
+            db.executemany("insert into meta values (?, ?)", wanted.items())
+            return
+        if have.get("schema_version") != wanted["schema_version"]:
+            raise StoreError(f"store {self.path} was written by schema version {have.get('schema_version')}, "
+                             f"this version reads {SCHEMA_VERSION}; re-ingest into a new --store")
+        if have.get("embedder") != self.embedder:
+            raise StoreError(f"store {self.path} was embedded with {have.get('embedder')!r}, not {self.embedder!r}; "
+                             "use the same --embedder or a new --store")
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            self._collection = self._open_collection()
+        return self._collection
+
+    def _open_collection(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if self.chroma_url:
+                url = urlparse(self.chroma_url)
+                client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                             ssl=url.scheme == "https", settings=chroma_settings)
+                client.heartbeat()
+            else:
+                client = chromadb.PersistentClient(path=str(self.path / "chroma"), settings=chroma_settings)
+            return client.get_or_create_collection(self.collection_name, embedding_function=None,
+                                                   configuration={"hnsw": {"space": "cosine"}})
+        except Exception as exc:  # chromadb raises many types; all mean "cannot use this store"
+            where = self.chroma_url or str(self.path / "chroma")
+            hint = "is `chroma run` listening there?" if self.chroma_url else "is the folder writable and not damaged?"
+            raise StoreError(f"cannot open Chroma at {where}: {exc.__class__.__name__}: {exc} ({hint})") from exc
+
+    # ---- reading -----------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        rows = self._db().execute("select * from documents order by source, title").fetchall()
+        return [_document(r) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self._db().execute("select * from documents where doc_id = ?", (doc_id,)).fetchone()
+        return _document(row) if row else None
+
+    def find_by_hash(self, content_hash: str) -> Document | None:
+        row = self._db().execute("select * from documents where content_hash = ?", (content_hash,)).fetchone()
+        return _document(row) if row else None
+
+    def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
+        sql = PARAGRAPH_SELECT + (" where p.doc_id = ?" if doc_id else "") + " order by d.source, p.doc_id, p.paragraph_index"
+        return [_paragraph(r) for r in self._db().execute(sql, (doc_id,) if doc_id else ()).fetchall()]
+
+    def get(self, paragraph_ids: list[str]) -> dict[str, Paragraph]:
+        if not paragraph_ids:
+            return {}
+        marks = ",".join("?" * len(paragraph_ids))
+        rows = self._db().execute(PARAGRAPH_SELECT + f" where p.paragraph_id in ({marks})", paragraph_ids)
+        return {r["paragraph_id"]: _paragraph(r) for r in rows}
+
+    def count(self) -> int:
+        return self._db().execute("select count(*) from paragraphs").fetchone()[0]
+
+    def dense_search(self, embedding, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """(paragraph_id, cosine similarity), best first, committed versions only."""
+        total = self.collection.count()
+        if not total:
+            return []
+        result = self.collection.query(query_embeddings=[list(map(float, embedding))], n_results=min(n, total),
+                                       where=filters.chroma_where(), include=["metadatas", "distances"])
+        hits = [(m["paragraph_id"], m["version"], 1.0 - d)
+                for m, d in zip(result["metadatas"][0], result["distances"][0])]
+        versions = self._versions({doc_of(pid) for pid, _, _ in hits})
+        return [(pid, sim) for pid, version, sim in hits if versions.get(doc_of(pid)) == version]
+
+    def lexical_search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """(paragraph_id, BM25 score: higher is better), best first."""
+        query = lexical_query(text)
+        if not query:
+            return []
+        where, args = filters.sql()
+        sql = ("select p.paragraph_id, -bm25(paragraphs_fts) as score from paragraphs_fts "
+               "join paragraphs p on p.rowid = paragraphs_fts.rowid join documents d on d.doc_id = p.doc_id "
+               f"where paragraphs_fts match ?{where} order by bm25(paragraphs_fts) limit ?")
+        return [(r[0], r[1]) for r in self._db().execute(sql, [query, *args, n])]
+
+    def embeddings(self, paragraph_ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors of committed paragraphs (used to score lexical-only hits without re-encoding)."""
+        if not paragraph_ids:
+            return {}
+        versions = self._versions({doc_of(p) for p in paragraph_ids})
+        ids = [f"{p}@{versions[doc_of(p)]}" for p in paragraph_ids if doc_of(p) in versions]
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        return {i.rsplit("@", 1)[0]: e for i, e in zip(got["ids"], got["embeddings"])}
+
+    def _versions(self, doc_ids: set[str]) -> dict[str, str]:
+        if not doc_ids:
+            return {}
+        marks = ",".join("?" * len(doc_ids))
+        rows = self._db().execute(f"select doc_id, version from documents where doc_id in ({marks})", list(doc_ids))
+        return dict(rows.fetchall())
+
+    # ---- writing -----------------------------------------------------------------------------
+    def write(self, document: Document, paragraphs: list[Paragraph], embeddings) -> None:
+        """Add or replace one document with its paragraphs, all at once."""
+        version = document.content_hash[:16]
+        db = self._db()
+        with db:
+            db.execute("insert or replace into pending values (?, ?)", (document.doc_id, version))
+        records = [f"{p.paragraph_id}@{version}" for p in paragraphs]
+        metadatas = [_chroma_metadata(document, p, version) for p in paragraphs]
+        for start in range(0, len(records), CHROMA_MAX_BATCH):
+            end = start + CHROMA_MAX_BATCH
+            self.collection.upsert(ids=records[start:end], metadatas=metadatas[start:end],
+                                   embeddings=[list(map(float, e)) for e in embeddings[start:end]])
+        with db:
+            self._delete_rows(db, document.doc_id)
+            db.execute("insert into documents values (?,?,?,?,?,?,?,?,?,?,?)",
+                       (document.doc_id, document.title, document.author, document.date, document.source,
+                        document.location, document.language, document.content_hash, document.ingested_at,
+                        len(paragraphs), version))
+            for p in paragraphs:
+                cur = db.execute("insert into paragraphs(paragraph_id, doc_id, paragraph_index, char_start, char_end,"
+                                 " page, text) values (?,?,?,?,?,?,?)",
+                                 (p.paragraph_id, p.doc_id, p.paragraph_index, p.char_start, p.char_end, p.page, p.text))
+                db.execute("insert into paragraphs_fts(rowid, text) values (?, ?)", (cur.lastrowid, p.text))
+        self._finish(document.doc_id, keep=version)
+
+    def remove(self, doc_id: str) -> bool:
+        db = self._db()
+        if not self.document(doc_id):
+            return False
+        with db:
+            db.execute("insert or replace into pending values (?, null)", (doc_id,))
+            self._delete_rows(db, doc_id)
+        self._finish(doc_id, keep=None)
+        return True
+
+    def recover(self) -> int:
+        """Finish or undo writes a killed process left half-done; returns how many were repaired."""
+        pending = self._db().execute("select doc_id from pending").fetchall()
+        for (doc_id,) in pending:
+            committed = self._versions({doc_id}).get(doc_id)
+            self._finish(doc_id, keep=committed)
+        return len(pending)
+
+    def _finish(self, doc_id: str, keep: str | None) -> None:
+        where = {"doc_id": doc_id} if keep is None else {"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep}}]}
+        self.collection.delete(where=where)
+        with self._db() as db:
+            db.execute("delete from pending where doc_id = ?", (doc_id,))
+
+    @staticmethod
+    def _delete_rows(db: sqlite3.Connection, doc_id: str) -> None:
+        db.execute("delete from paragraphs_fts where rowid in (select rowid from paragraphs where doc_id = ?)", (doc_id,))
+        db.execute("delete from paragraphs where doc_id = ?", (doc_id,))
+        db.execute("delete from documents where doc_id = ?", (doc_id,))
+
+
+PARAGRAPH_SELECT = ("select p.*, d.title, d.author, d.date, d.source from paragraphs p "
+                    "join documents d on d.doc_id = p.doc_id")
+
+
+def doc_of(paragraph_id: str) -> str:
+    return paragraph_id.rsplit("#p", 1)[0]
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(**{k: row[k] for k in Document.__dataclass_fields__})
+
+
+def _paragraph(row: sqlite3.Row) -> Paragraph:
+    return Paragraph(**{k: row[k] for k in Paragraph.__dataclass_fields__})
+
+
+def _chroma_metadata(document: Document, p: Paragraph, version: str) -> dict:
+    meta = {"paragraph_id": p.paragraph_id, "doc_id": document.doc_id, "version": version,
+            "source": document.source, "paragraph_index": p.paragraph_index}
+    if document.author:
+        meta["author"] = document.author
+    if document.date:
+        meta["date_num"] = _date_num(document.date)
+    return meta
