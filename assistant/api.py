@@ -87,6 +87,18 @@ class Assistant:
         *history, last = messages
         return self.ask(last["content"], backend=backend, k=k, filters=filters, history=history)
 
+    def lookup(self, text: str, k: int = 5):
+        """Where does this quote or claim come from? Returns a `LookupResult` (verdict + matches)."""
+        from assistant.lookup import lookup
+
+        return lookup(self, text, k)
+
+    def as_runnable(self):
+        """This assistant as a LangChain Runnable: question or {"question", "history"} -> answer dict."""
+        from assistant.runnable import as_runnable
+
+        return as_runnable(self)
+
     def stream(self, question: str, backend: str | None = None, k: int | None = None,
                filters: Filters | None = None, history: list[dict] | None = None) -> Iterator[str | Answer]:
         """Yields answer text as it is generated, then the final verified `Answer`."""

@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_id")
     _common(p)
 
+    p = sub.add_parser("lookup", help="find the paragraphs a quote or claim comes from")
+    p.add_argument("text")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("eval", help="retrieval / answer metrics on a question set")
+    from assistant.evaluation import add_arguments
+    add_arguments(p)
+    _common(p)
+
     p = sub.add_parser("serve", help="start the web chat")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -219,7 +230,20 @@ def cmd_serve(args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "list": cmd_list, "remove": cmd_remove,
+def cmd_lookup(args) -> int:
+    from assistant.lookup import print_result
+
+    print_result(_assistant(args).lookup(args.text, k=args.k), args.json)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from assistant.evaluation import run
+
+    return run(args, _assistant)
+
+
+COMMANDS = {"lookup": cmd_lookup, "eval": cmd_eval, "ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "list": cmd_list, "remove": cmd_remove,
             "serve": cmd_serve}
 
 
