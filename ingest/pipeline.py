@@ -14,8 +14,11 @@ from typing import Callable, Iterable
 
 from ingest import split
 from ingest.clean import clean, normalize_line
+from ingest.near_duplicates import NearDuplicates, text_sketch
 from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, paragraph_id
+
+BATCH_PARAGRAPHS = 256  # paragraphs per encoder call: full batches for the encoder, bounded memory
 
 
 @dataclass
@@ -104,34 +107,52 @@ def shared_lines(raws: list[RawDocument], min_docs: int = 2) -> frozenset[str]:
 
 def ingest(paths: Iterable[str | os.PathLike], store, embed: Callable[[list[str]], object],
            max_file_mb: float = 50.0, prune: bool = False,
-           progress: Callable[[FileResult], None] | None = None) -> IngestReport:
-    """Ingest files into `store`; `embed(texts)` returns one vector per text."""
+           progress: Callable[[FileResult], None] | None = None,
+           batch_paragraphs: int = BATCH_PARAGRAPHS) -> IngestReport:
+    """Ingest files into `store`; `embed(texts)` returns one vector per text.
+
+    Paragraphs of several documents are embedded in one call (the encoder is nearly all the cost
+    and wants full batches); each document is still written to the store on its own, all at once."""
     store.recover()
     files, results = expand(paths)
     report = IngestReport(results)
     raws: list[RawDocument] = []
+    read_files: set[str] = set()
     for path in files:
         try:
             size_mb = path.stat().st_size / 1e6
             if size_mb > max_file_mb:
                 raise UnreadableFile(f"file is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit")
-            raws.extend(read(path))
+            items = read(path)
         except (UnreadableFile, OSError) as exc:
             _record(report, FileResult(str(path), "failed", reason=str(exc)), progress)
+            continue
+        read_files.add(str(path))
+        for item in items:
+            if isinstance(item, UnreadableFile):
+                _record(report, FileResult(item.location or str(path), "failed", reason=str(item)), progress)
+            else:
+                raws.append(item)
+    if prune:  # before adding, so a moved file is re-added rather than reported as its old self's twin
+        _prune(store, read_files, {r.location for r in raws}, report, progress)
     boilerplate = shared_lines(raws) if len(raws) > 1 else frozenset()
-    seen_hashes: dict[str, str] = {}
+    twins = NearDuplicates(store)
+    pending: list[tuple[Document, list[Paragraph], bool]] = []
     for raw in raws:
-        _record(report, _ingest_one(raw, store, embed, boilerplate, seen_hashes), progress)
-    if prune:
-        present = {r.location for r in raws}
-        for doc in store.documents():
-            if doc.location not in present and not Path(doc.location.split("#", 1)[0]).exists():
-                store.remove(doc.doc_id)
-                _record(report, FileResult(doc.location, "removed", doc_id=doc.doc_id), progress)
+        planned = _plan(raw, store, boilerplate, twins)
+        if isinstance(planned, FileResult):
+            _record(report, planned, progress)
+            continue
+        pending.append(planned)
+        if sum(len(p) for _, p, _ in pending) >= batch_paragraphs:
+            _write(pending, store, embed, report, progress)
+            pending = []
+    _write(pending, store, embed, report, progress)
     return report
 
 
-def _ingest_one(raw: RawDocument, store, embed, boilerplate, seen_hashes: dict[str, str]) -> FileResult:
+def _plan(raw: RawDocument, store, boilerplate: frozenset[str], twins: NearDuplicates):
+    """A FileResult when there is nothing to write, else (document, paragraphs, replaces_existing)."""
     try:
         document, paragraphs = build(raw, boilerplate)
     except UnreadableFile as exc:
@@ -139,16 +160,52 @@ def _ingest_one(raw: RawDocument, store, embed, boilerplate, seen_hashes: dict[s
     existing = store.document(document.doc_id)
     if existing and existing.content_hash == document.content_hash:
         return FileResult(raw.location, "skipped", doc_id=document.doc_id, paragraphs=existing.paragraphs)
-    twin = seen_hashes.get(document.content_hash) or getattr(store.find_by_hash(document.content_hash), "doc_id", None)
-    if twin and twin != document.doc_id:
-        return FileResult(raw.location, "duplicate", doc_id=twin, reason=f"same text as {twin}")
+    exact = twins.same_text(document.content_hash) or getattr(store.find_by_hash(document.content_hash), "doc_id", None)
+    if exact and exact != document.doc_id:
+        return FileResult(raw.location, "duplicate", doc_id=exact, reason=f"same text as {exact}")
+    sketch = text_sketch(p.text for p in paragraphs)
+    if near := twins.twin(document.doc_id, sketch):
+        twin, similarity = near
+        return FileResult(raw.location, "duplicate", doc_id=twin,
+                          reason=f"near-duplicate of {twin} ({similarity:.0%} of its text shingles shared)")
+    twins.add(document.doc_id, sketch, document.content_hash)
+    return document, paragraphs, existing is not None
+
+
+def _write(pending, store, embed, report: IngestReport, progress) -> None:
+    if not pending:
+        return
     try:
-        store.write(document, paragraphs, embed([p.text for p in paragraphs]))
-    except Exception as exc:  # a store failure for one document must not abort the batch
-        return FileResult(raw.location, "failed", doc_id=document.doc_id, reason=f"{exc.__class__.__name__}: {exc}")
-    seen_hashes[document.content_hash] = document.doc_id
-    return FileResult(raw.location, "updated" if existing else "added", doc_id=document.doc_id,
-                      paragraphs=len(paragraphs))
+        vectors = embed([p.text for _, paragraphs, _ in pending for p in paragraphs])
+    except Exception as exc:  # an encoder failure fails these documents, not the batch after them
+        for document, _, _ in pending:
+            _record(report, FileResult(document.location, "failed", doc_id=document.doc_id,
+                                       reason=f"embedding failed: {exc.__class__.__name__}: {exc}"), progress)
+        return
+    offset = 0
+    for document, paragraphs, replaces in pending:
+        chunk = vectors[offset:offset + len(paragraphs)]
+        offset += len(paragraphs)
+        try:
+            store.write(document, paragraphs, chunk)
+        except Exception as exc:  # a store failure for one document must not abort the batch
+            result = FileResult(document.location, "failed", doc_id=document.doc_id,
+                                reason=f"{exc.__class__.__name__}: {exc}")
+        else:
+            result = FileResult(document.location, "updated" if replaces else "added", doc_id=document.doc_id,
+                                paragraphs=len(paragraphs))
+        _record(report, result, progress)
+
+
+def _prune(store, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:
+    """Remove documents whose file is gone, or whose record vanished from a file read in this run."""
+    for doc in store.documents():
+        file = doc.location.split("#", 1)[0]
+        if doc.location in present:
+            continue
+        if not Path(file).exists() or file in read_files:
+            store.remove(doc.doc_id)
+            _record(report, FileResult(doc.location, "removed", doc_id=doc.doc_id), progress)
 
 
 def _record(report: IngestReport, result: FileResult, progress) -> None:
