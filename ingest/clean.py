@@ -18,7 +18,7 @@ WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 SENTENCE_PUNCT = re.compile(r"[.!?…][\"'”’)\]]*$")
 NOTICE = re.compile(
     r"©|\(c\)\s*\d{4}|copyright|all rights reserved|cookie|privacy policy|terms of (use|service)|"
-    r"subscribe|newsletter|sign up|log ?in\b|follow us|share (it|this)|liked the story|read more|"
+    r"subscribe|newsletter|sign up|log ?in\b|follow us|share (it|this|on)\b|liked the story|read more|"
     r"related (articles|stories)|advertisement|\bviews?:\s*\d|use of materials|hyperlink to|"
     r"what are you looking for|search\b.*\?|click here|skip to (main )?content",
     re.IGNORECASE)
@@ -32,6 +32,7 @@ DATE_PATTERNS = [
     (re.compile(rf"\b{MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), ("mon", "d", "y")),
     (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), ("d", "m", "y")),
 ]
+LINK_ONLY = re.compile(r"^(?:[\s|•·*>/-]*\[[^\]]*\]\([^)]*\))+[\s|•·*/-]*$")  # a line of markdown links: nav
 BYLINE = re.compile(r"^(?:by|author:|written by)\s+(.+)$", re.I)
 PERSON = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 SOURCE_LINE = re.compile(r"^(?:source|originally published (?:in|at|by)|via)\s*:?\s+(.{2,80})$", re.I)
@@ -107,7 +108,8 @@ def _lines(text: str, start: int, end: int) -> list[_Line]:
 
 
 def _is_chrome_line(line: _Line, boilerplate: frozenset[str]) -> bool:
-    return normalize_line(line.text) in boilerplate or (line.words < 40 and bool(NOTICE.search(line.text)))
+    return normalize_line(line.text) in boilerplate or bool(LINK_ONLY.match(line.text)) \
+        or (line.words < 40 and bool(NOTICE.search(line.text)))
 
 
 def _is_strong_body(lines: list[_Line], boilerplate: frozenset[str]) -> bool:
@@ -139,12 +141,17 @@ def _author(header: list[_Line]) -> str | None:
 
 
 def _title(header: list[_Line], author: str | None, boilerplate: frozenset[str]) -> str | None:
-    for ln in reversed(header):
-        if 2 <= ln.words <= 30 and ln.text != author and not BYLINE.match(ln.text) \
-                and not parse_date(ln.text) and not _is_chrome_line(ln, boilerplate) \
-                and not (ln.text.isupper() and ln.words <= 3):
-            return ln.text
-    return None
+    """A level-1 markdown heading if there is one; else the headline right above the byline or date
+    (what sits between masthead and article is often chrome); else the last title-like line."""
+    candidates = [ln for ln in header if 2 <= ln.words <= 30 and ln.text != author and not BYLINE.match(ln.text)
+                  and not parse_date(ln.text) and not _is_chrome_line(ln, boilerplate)
+                  and not (ln.text.isupper() and ln.words <= 3)]
+    if headings := [ln for ln in candidates if ln.text.startswith("# ")]:
+        return headings[0].text
+    anchor = next((ln.start for ln in header if ln.text == author or BYLINE.match(ln.text)
+                   or (ln.words <= 10 and parse_date(ln.text))), None)
+    above = [ln for ln in candidates if anchor is None or ln.start < anchor]
+    return (above or candidates)[-1].text if candidates else None
 
 
 def _strip_markup(title: str) -> str:
