@@ -9,7 +9,7 @@ import numpy as np
 
 from assistant import chat as chat_rewrite
 from assistant import citations
-from assistant.backends import Backend, create_backend, resolve_name
+from assistant.backends import Backend, ChatModelBackend, create_backend, resolve_name
 from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
@@ -41,7 +41,11 @@ class Assistant:
 
         return encode(self.settings.embedder, texts)
 
-    def backend(self, name: str | None = None) -> Backend:
+    def backend(self, name=None) -> Backend:
+        """A backend by name, or your own: a `Backend` or any LangChain chat model passes through."""
+        if name is not None and not isinstance(name, str):
+            return name if hasattr(name, "name") and not hasattr(name, "invoke") else ChatModelBackend(
+                getattr(name, "_llm_type", "custom"), name, "a custom chat model")
         resolved = resolve_name(name or self.settings.backend)
         if resolved not in self._backends:
             self._backends[resolved] = create_backend(self.settings.merge({"backend": resolved}), self.encode)

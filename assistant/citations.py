@@ -47,30 +47,75 @@ def support_scores(sentences: list[str], paragraphs: list[str], encode) -> np.nd
 
 
 def verify(raw: str, paragraphs: list[str], encode, threshold: float = SUPPORT_THRESHOLD) -> Verified:
-    """`paragraphs[i]` is what marker [i+1] refers to in `raw`."""
+    """`paragraphs[i]` is what marker [i+1] refers to in `raw`.
+
+    A sentence citing several sources mid-way ("A [1], while B [2].") is checked clause by clause:
+    each marker group vouches for the text since the previous group.
+    """
     text = MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), raw.strip())
     if not text or ABSTAIN_PHRASES.search(text) and not MARKER.search(text):
         return Verified("", [], 0, 0, abstained=True)
     sentences = [text[s:e] for s, e in split.sentences(text)]
-    claims = [MARKER.sub("", s).strip() for s in sentences]
-    cited_numbers = [[int(n) for m in MARKER.finditer(s) for n in re.split(r"[,;]", m.group(1))] for s in sentences]
-    keep = [i for i, c in enumerate(claims) if prompting.content_words(c) and not ABSTAIN_PHRASES.search(c)]
-    scores = support_scores([claims[i] for i in keep], paragraphs, encode)
+    clauses = [_clauses(s) for s in sentences]
+    flat = [c for cs in clauses for c, _ in cs] + [MARKER.sub("", s).strip() for s in sentences]
+    scores = support_scores(flat, paragraphs, encode)
+    clause_rows = iter(range(len(flat) - len(sentences)))
+    sentence_rows = iter(range(len(flat) - len(sentences), len(flat)))
 
     order: list[int] = []
     out, repointed = [], 0
-    for row, i in enumerate(keep):
-        valid = list(dict.fromkeys(n - 1 for n in cited_numbers[i] if 1 <= n <= len(paragraphs)))
-        supported = [j for j in valid if scores[row, j] >= threshold]
-        if not supported:
-            best = int(np.argmax(scores[row]))
-            if scores[row, best] < threshold:
+    for sentence, parts in zip(sentences, clauses):
+        whole = next(sentence_rows)
+        rows = [next(clause_rows) for _ in parts]
+        claim = MARKER.sub("", sentence).strip()
+        if not prompting.content_words(claim) or ABSTAIN_PHRASES.search(claim):
+            continue
+        rendered, kept_any = [], False
+        for (clause, numbers), row in zip(parts, rows):
+            valid = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(paragraphs)))
+            supported = [j for j in valid if max(scores[row, j], scores[whole, j]) >= threshold]
+            if numbers and not supported:
+                best = int(np.argmax(scores[row]))
+                if scores[row, best] >= threshold:
+                    supported, repointed = [best], repointed + 1
+            order.extend(j for j in supported if j not in order)
+            kept_any = kept_any or bool(supported)
+            rendered.append((clause, supported))
+        if not kept_any:  # no marker held up: does any paragraph support the sentence as a whole?
+            best = int(np.argmax(scores[whole]))
+            if scores[whole, best] < threshold:
                 continue
-            supported, repointed = [best], repointed + 1
-        order.extend(j for j in supported if j not in order)
-        markers = "".join(f"[{order.index(j) + 1}]" for j in supported)
-        claim = claims[i]
-        stop = claim[-1] if claim[-1] in ".!?" else "."
-        out.append(f"{claim.rstrip('.!?').rstrip()} {markers}{stop}")
+            repointed += 1
+            order.extend([best] if best not in order else [])
+            rendered = [(claim, [best])]
+        out.append(_render(rendered, order))
     removed = len(sentences) - len(out)
     return Verified(" ".join(out), order, removed, repointed, abstained=not out)
+
+
+def _clauses(sentence: str) -> list[tuple[str, list[int]]]:
+    """[(text, cited numbers)]: the text before each marker group; trailing text joins the last clause."""
+    parts, cursor = [], 0
+    for match in MARKER.finditer(sentence):
+        numbers = [int(n) for n in re.split(r"[,;]", match.group(1))]
+        if parts and not sentence[cursor:match.start()].strip():
+            parts[-1] = (parts[-1][0], parts[-1][1] + numbers)  # "[1][2]": one group
+        else:
+            parts.append((sentence[cursor:match.start()], numbers))
+        cursor = match.end()
+    tail = sentence[cursor:]
+    if not parts:
+        return [(tail, [])]
+    if tail.strip(" .!?"):
+        parts[-1] = (parts[-1][0] + tail, parts[-1][1])
+    return [(text.strip(), numbers) for text, numbers in parts]
+
+
+def _render(clauses: list[tuple[str, list[int]]], order: list[int]) -> str:
+    pieces = []
+    for text, cited in clauses:
+        text = text.rstrip().rstrip(".!?").rstrip() if text is clauses[-1][0] else text.rstrip()
+        markers = "".join(f"[{order.index(j) + 1}]" for j in cited)
+        pieces.append(f"{text} {markers}" if markers else text)
+    stop = "?" if clauses[-1][0].rstrip().endswith("?") else "!" if clauses[-1][0].rstrip().endswith("!") else "."
+    return " ".join(pieces).replace(" ,", ",") + stop
