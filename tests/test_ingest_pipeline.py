@@ -1,0 +1,215 @@
+"""Incremental ingest on the real store and embedder: skip/update/prune/remove, near-duplicates,
+bad-file batches, the CLI summary."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import Assistant
+from assistant.cli import main
+from ingest.pipeline import ingest
+
+BRIDGE = [
+    "The river town rebuilt its old stone bridge after the spring flood carried away two of its arches.",
+    "Engineers from the regional office chose local limestone so the repair would match the original work.",
+    "The bridge reopened to walkers in October, and the first market day drew crowds from nearby villages.",
+    "Shop owners on the east bank said trade had halved while the crossing was closed for seven months.",
+]
+BUDGET = [
+    "The city council approved a new budget on Tuesday after a long debate about school funding and roads.",
+    "Council members said the plan keeps property taxes flat while adding money for bus routes in the north.",
+    "The mayor is expected to sign the budget next week, and the first changes take effect in July.",
+]
+OTHER_BRIDGE = [  # same topic and words as BRIDGE, but another article
+    "A second bridge across the river, a steel footbridge near the mill, will close for repairs in spring.",
+    "The regional office said the steel deck has rusted and the railings no longer meet safety rules.",
+    "Walkers will have to use the old stone bridge in the town centre until the work ends in autumn.",
+]
+
+
+def article(title: str, body: list[str], chrome_top: str = "", chrome_bottom: str = "") -> str:
+    return "\n\n".join(part for part in [chrome_top, title, *body, chrome_bottom] if part)
+
+
+def statuses(report) -> dict[str, str]:
+    return {r.location.rsplit("/", 1)[-1]: r.status for r in report.results}
+
+
+# ---- incremental -------------------------------------------------------------------------------
+def test_unchanged_is_skipped_changed_is_replaced_everywhere(fresh, tmp_path):
+    path = tmp_path / "bridge.txt"
+    path.write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    first = fresh.ingest([path])
+    [added] = first.results
+    assert added.status == "added" and added.paragraphs == len(BRIDGE)
+
+    assert [r.status for r in fresh.ingest([path]).results] == ["skipped"]
+
+    changed = BRIDGE[:3] + ["Volunteers painted the railings green, the colour chosen by a vote of the primary school."]
+    path.write_text(article("Bridge reopens", changed), encoding="utf-8")
+    [updated] = fresh.ingest([path]).results
+    assert (updated.status, updated.doc_id) == ("updated", added.doc_id)
+    texts = [p.text for p in fresh.paragraphs(added.doc_id)]
+    assert texts == changed
+    assert [p.text for p in fresh.paragraphs()] == changed
+    hits = fresh.retrieve("Shop owners on the east bank said trade had halved", k=10)
+    assert all("Shop owners" not in h.paragraph.text for h in hits)
+    assert "railings green" in fresh.retrieve("what colour were the railings painted", k=1)[0].paragraph.text
+    assert [d.paragraphs for d in fresh.documents()] == [4]
+
+
+def test_prune_removes_documents_whose_files_are_gone(fresh, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    (folder / "budget.md").write_text(article("# Budget passes", BUDGET), encoding="utf-8")
+    assert fresh.ingest([folder]).summary()["added"] == 2
+    (folder / "budget.md").unlink()
+
+    kept = fresh.ingest([folder])  # without --prune the document stays
+    assert kept.summary()["removed"] == 0 and len(fresh.documents()) == 2
+
+    pruned = fresh.ingest([folder], prune=True)
+    assert statuses(pruned) == {"bridge.txt": "skipped", "budget.md": "removed"}
+    assert [d.title for d in fresh.documents()] == ["Bridge reopens"]
+    assert all("council" not in p.text for p in fresh.paragraphs())
+
+
+def test_cli_remove_and_list(tmp_path, capsys):
+    store = str(tmp_path / "store")
+    (tmp_path / "bridge.txt").write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    (tmp_path / "budget.txt").write_text(article("Budget passes", BUDGET), encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "*.txt"), "--store", store, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["list", "--json", "--store", store]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert sorted(d["title"] for d in listed) == ["Bridge reopens", "Budget passes"]
+    assert {"doc_id", "title", "author", "date", "source", "paragraphs"} <= set(listed[0])
+    bridge = next(d["doc_id"] for d in listed if d["title"] == "Bridge reopens")
+
+    assert main(["remove", bridge, "--store", store]) == 0
+    assert main(["remove", bridge, "--store", store]) == 2
+    capsys.readouterr()
+    main(["list", "--json", "--store", store])
+    assert [d["title"] for d in json.loads(capsys.readouterr().out)] == ["Budget passes"]
+    remaining = Assistant(store=store, backend="extractive")
+    assert all(p.doc_id != bridge for p in remaining.paragraphs())
+    assert all(h.paragraph.doc_id != bridge for h in remaining.retrieve("stone bridge limestone arches", k=10))
+
+
+# ---- duplicates --------------------------------------------------------------------------------
+def test_same_article_under_another_name_or_chrome_is_a_duplicate(fresh, tmp_path):
+    first = tmp_path / "bridge.txt"
+    first.write_text(article("Bridge reopens", BRIDGE, "Home\nNews\nSport\nContact",
+                             "© 2024 Valley News. All rights reserved."), encoding="utf-8")
+    [original] = fresh.ingest([first]).results
+    assert original.status == "added"
+
+    copy = tmp_path / "copy-of-bridge.txt"
+    copy.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    rechromed = tmp_path / "syndicated.html"
+    rechromed.write_text(
+        "<html><head><title>Bridge reopens - Daily Courier</title></head><body>"
+        "<nav><a href='/'>Front page</a> <a href='/local'>Local</a></nav><article><h1>Bridge reopens</h1>"
+        + "".join(f"<p>{p}</p>" for p in BRIDGE[:3])
+        + f"<p>{BRIDGE[3].replace('seven months', 'seven long months')}</p>"
+        "</article><footer>Daily Courier, 12 High Street. Subscribe today!</footer></body></html>", encoding="utf-8")
+    other = tmp_path / "footbridge.txt"
+    other.write_text(article("Footbridge to close", OTHER_BRIDGE), encoding="utf-8")
+
+    report = fresh.ingest([copy, rechromed, other])
+    by_name = {r.location.rsplit("/", 1)[-1]: r for r in report.results}
+    assert by_name["copy-of-bridge.txt"].status == "duplicate"
+    assert original.doc_id in by_name["copy-of-bridge.txt"].reason
+    assert by_name["syndicated.html"].status == "duplicate"
+    assert f"near-duplicate of {original.doc_id}" in by_name["syndicated.html"].reason
+    assert by_name["footbridge.txt"].status == "added"
+    assert sorted(d.title for d in fresh.documents()) == ["Bridge reopens", "Footbridge to close"]
+    assert report.ok  # a duplicate is reported, not a failure
+
+
+def test_near_duplicates_within_one_batch(fresh, tmp_path):
+    (tmp_path / "a.txt").write_text(article("Budget passes", BUDGET, "Menu\nHome"), encoding="utf-8")
+    (tmp_path / "b.md").write_text(article("# Council passes the budget", BUDGET, "", "Share on Facebook"),
+                                   encoding="utf-8")
+    report = fresh.ingest([tmp_path])
+    assert sorted(r.status for r in report.results) == ["added", "duplicate"]
+    assert len(fresh.documents()) == 1
+
+
+# ---- failures ----------------------------------------------------------------------------------
+def bad_batch(folder):
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    (folder / "budget.md").write_text(article("Budget passes", BUDGET), encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 16)
+    (folder / "huge.txt").write_text(article("Long read", BRIDGE * 400), encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R")
+    (folder / "export.jsonl").write_text(json.dumps({"title": "Footbridge", "text": "\n\n".join(OTHER_BRIDGE)})
+                                         + "\n{oops\n", encoding="utf-8")
+    return {"empty.txt": "empty", "binary.txt": "binary", "huge.txt": "over the 0.1 MB limit",
+            "broken.pdf": "broken PDF", "export.jsonl#2": "not JSON"}
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(tmp_path):
+    expected = bad_batch(tmp_path / "batch")
+    assistant = Assistant(store=tmp_path / "store", backend="extractive", max_file_mb=0.1)
+    report = assistant.ingest([tmp_path / "batch"])
+    failed = {r.location.rsplit("/", 1)[-1]: r.reason for r in report.results if r.status == "failed"}
+    assert set(failed) == set(expected)
+    for name, reason in expected.items():
+        assert reason in failed[name], (name, failed[name])
+    assert report.summary() == {"added": 3, "updated": 0, "skipped": 0, "duplicate": 0, "removed": 0, "failed": 5}
+    assert not report.ok
+    assert sorted(d.title for d in assistant.documents()) == ["Bridge reopens", "Budget passes", "Footbridge"]
+
+
+def test_cli_ingest_exits_non_zero_with_a_summary(tmp_path, capsys, monkeypatch):
+    bad_batch(tmp_path / "batch")
+    monkeypatch.setenv("ASSISTANT_MAX_FILE_MB", "0.1")
+    store = str(tmp_path / "store")
+    assert main(["ingest", str(tmp_path / "batch"), "--store", store, "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["added"] == 3 and out["summary"]["failed"] == 5
+    assert {f["status"] for f in out["files"]} == {"added", "failed"}
+
+    assert main(["ingest", str(tmp_path / "batch"), "--store", store]) == 1
+    captured = capsys.readouterr()
+    assert "0 added, 0 updated, 3 skipped, 0 duplicate, 0 removed, 5 failed" in captured.out
+    assert "failed: " in captured.err and "broken.pdf" in captured.err
+
+    assert main(["ingest", str(tmp_path / "batch" / "bridge.txt"), "--store", store, "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["ingest", str(tmp_path / "missing"), "--store", store, "--quiet"]) == 1
+
+
+def test_a_failed_embedding_leaves_nothing_half_written(fresh, tmp_path):
+    (tmp_path / "bridge.txt").write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+
+    def broken_encoder(texts):
+        raise RuntimeError("out of memory")
+
+    report = ingest([tmp_path], fresh.store, broken_encoder)
+    [result] = report.results
+    assert result.status == "failed" and "out of memory" in result.reason
+    assert fresh.documents() == [] and fresh.paragraphs() == [] and fresh.store.collection.count() == 0
+    assert fresh.ingest([tmp_path]).summary()["added"] == 1
+
+
+@pytest.mark.parametrize("batch_paragraphs", [1, 1000])
+def test_batched_encoding_gives_each_document_its_own_vectors(fresh, tmp_path, batch_paragraphs):
+    (tmp_path / "bridge.txt").write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    (tmp_path / "budget.txt").write_text(article("Budget passes", BUDGET), encoding="utf-8")
+    calls = []
+
+    def encode(texts):
+        calls.append(len(texts))
+        return fresh.encode(texts)
+
+    report = ingest([tmp_path], fresh.store, encode, batch_paragraphs=batch_paragraphs)
+    assert report.summary()["added"] == 2
+    assert calls == ([4, 3] if batch_paragraphs == 1 else [7])
+    top = fresh.retrieve("who approved the budget on Tuesday", k=1, method="dense")[0]
+    assert top.paragraph.text == BUDGET[0]
