@@ -3,6 +3,6 @@
 Public API: `Assistant` and the result types `Answer`, `Citation` (plus `LookupMatch`).
 """
 from assistant.api import Assistant
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, LookupMatch
 
-__all__ = ["Assistant", "Answer", "Citation"]
+__all__ = ["Assistant", "Answer", "Citation", "LookupMatch"]

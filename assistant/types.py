@@ -47,3 +47,46 @@ class Answer:
         data["citations"] = [c.to_dict() for c in self.citations]
         data["closest"] = [c.to_dict() for c in self.closest]
         return data
+
+
+LOOKUP_FIELDS = ("paragraph_id", "doc_id", "title", "author", "date", "source", "paragraph_index", "char_start",
+                 "char_end", "page", "text", "match_start", "match_end", "score")
+VERDICTS = ("quoted", "supported", "not_found")
+
+
+@dataclass(frozen=True)
+class LookupMatch:
+    """A paragraph a looked-up text comes from: `text[match_start:match_end]` is the quoted span
+    (both None when the paragraph supports a paraphrase rather than quoting it)."""
+    paragraph_id: str
+    doc_id: str
+    title: str
+    author: str | None
+    date: str | None
+    source: str
+    paragraph_index: int
+    char_start: int
+    char_end: int
+    page: int | None
+    text: str
+    match_start: int | None
+    match_end: int | None
+    score: float  # quoted: similarity of the quote to the span; supported: support score; both in [0, 1]
+
+    @classmethod
+    def from_paragraph(cls, paragraph, score: float, span: tuple[int, int] | None = None) -> "LookupMatch":
+        start, end = span or (None, None)
+        return cls(match_start=start, match_end=end, score=round(score, 4), **paragraph.to_dict())
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in LOOKUP_FIELDS}
+
+
+@dataclass
+class LookupResult:
+    query: str
+    verdict: str  # one of VERDICTS
+    matches: list[LookupMatch] = field(default_factory=list)  # best first; empty when not_found
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "verdict": self.verdict, "matches": [m.to_dict() for m in self.matches]}

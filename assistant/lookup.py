@@ -1,0 +1,148 @@
+"""Where does a quote or a claim come from?
+
+A quote is found without the embedding model: the lexical index proposes candidate paragraphs and
+rapidfuzz aligns the quote inside each one, after both sides are normalized (compatibility forms,
+accents, quote marks, dashes, whitespace, case) with a map back to the original characters, so the
+reported span is in the stored paragraph text. Only when nothing is quoted does the claim go through
+hybrid retrieval, scored with the same support measure that answer citations must pass.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from assistant.citations import SUPPORT_THRESHOLD, support_scores
+from assistant.types import LookupMatch, LookupResult
+
+QUOTE_THRESHOLD = 0.85  # quote vs matched span similarity: a few typos or left-out words stay above
+CANDIDATES = 50  # paragraphs the lexical index proposes for fuzzy alignment
+ROUGH_CUTOFF = 60  # partial_ratio (0-100) below which a paragraph is not worth aligning
+UNIFY = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟″«»", '"'),
+                       **dict.fromkeys("‐‑‒–—―−", "-")})
+ELLIPSIS = re.compile(r"\[?(?:\.\.\.|…)\]?")  # "[...]" in a quote stands for left-out words
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """The comparable form of `text`, and for each of its characters the index it came from in `text`
+    (plus one final entry, len(text)), so spans found in the normalized form map back exactly."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKD", ch).translate(UNIFY).lower():
+            if unicodedata.combining(c):
+                continue
+            if c.isspace():
+                if not chars or chars[-1] == " ":
+                    continue
+                c = " "
+            chars.append(c)
+            origin.append(i)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return "".join(chars), origin + [len(text)]
+
+
+def quote_pieces(text: str) -> list[str]:
+    """A quote as people paste it: surrounding quote marks do not count, and an ellipsis separates
+    pieces that must appear in order with left-out words between them."""
+    pieces = (normalize(piece)[0].strip(" \"'") for piece in ELLIPSIS.split(text))
+    return [piece for piece in pieces if piece]
+
+
+def align(quote: str, text: str, begin: int = 0) -> tuple[int, int, float] | None:
+    """(start, end, similarity) of `quote` inside `text[begin:]`, both normalized, or None.
+
+    partial_ratio finds where a window of the quote's length fits best; the span is then the pair
+    of word boundaries around that window most similar to the quote, so left-out words and typos
+    neither cut it short nor pad it."""
+    rough = fuzz.partial_ratio_alignment(quote, text[begin:], score_cutoff=ROUGH_CUTOFF)
+    if rough is None:
+        return None
+    slack = len(quote) // 2 + 1
+    window_start, window_end = begin + rough.dest_start, begin + rough.dest_end
+    starts = [i for i in range(max(begin, window_start - slack), min(window_end, window_start + slack))
+              if i == 0 or not text[i - 1].isalnum() and text[i] != " "]
+    ends = [i for i in range(max(window_start + 1, window_end - slack), min(len(text), window_end + slack) + 1)
+            if i == len(text) or not text[i].isalnum() and text[i - 1] != " "]
+    best = max(((Indel.normalized_similarity(quote, text[s:e]), -(e - s), s, e)
+                for s in starts for e in ends if s < e), default=None)
+    return best and (best[2], best[3], best[0])
+
+
+def match_quote(pieces: list[str], text: str) -> tuple[int, int, float] | None:
+    """The span of `text` covering all pieces in order, and their length-weighted similarity."""
+    spans, begin = [], 0
+    for piece in pieces:
+        found = align(piece, text, begin)
+        if found is None:
+            return None
+        spans.append(found)
+        begin = found[1]
+    similarity = sum(len(piece) * s for piece, (_, _, s) in zip(pieces, spans)) / sum(map(len, pieces))
+    return spans[0][0], spans[-1][1], similarity
+
+
+def find_quotes(store, text: str, k: int) -> list[LookupMatch]:
+    """Paragraphs that contain `text` verbatim or nearly so, best first."""
+    pieces = quote_pieces(text)
+    if not pieces:
+        return []
+    ids = [pid for pid, _ in store.lexical_search(text, CANDIDATES)]
+    paragraphs = store.get(ids)
+    found = []
+    for rank, pid in enumerate(ids):
+        paragraph = paragraphs.get(pid)
+        if paragraph is None:
+            continue
+        normalized, origin = normalize(paragraph.text)
+        aligned = match_quote(pieces, normalized)
+        if aligned and aligned[2] >= QUOTE_THRESHOLD:
+            start, end, similarity = aligned
+            span = (origin[start], origin[end - 1] + 1)
+            found.append((-similarity, rank, LookupMatch.from_paragraph(paragraph, similarity, span)))
+    return [match for *_, match in sorted(found, key=lambda f: f[:2])[:k]]
+
+
+def find_support(assistant, text: str, k: int) -> list[LookupMatch]:
+    """Paragraphs that support `text` as a paraphrase, by the bar answer citations must pass."""
+    hits = assistant.retrieve(text, k)
+    scores = support_scores([text], [h.paragraph.text for h in hits], assistant.encode)
+    supported = [(float(s), h) for s, h in zip(scores[0] if len(hits) else [], hits) if s >= SUPPORT_THRESHOLD]
+    return [LookupMatch.from_paragraph(h.paragraph, s) for s, h in sorted(supported, key=lambda x: -x[0])]
+
+
+def lookup(assistant, text: str, k: int = 5) -> LookupResult:
+    if not text.strip():
+        raise ValueError("give the quote or claim to look up")
+    quoted = find_quotes(assistant.store, text, k)
+    if quoted:
+        return LookupResult(text, "quoted", quoted)
+    supported = find_support(assistant, text, k)
+    return LookupResult(text, "supported" if supported else "not_found", supported)
+
+
+def highlight(match: LookupMatch, context: int = 120) -> str:
+    """The matched span between »«, with some text either side (the paragraph's start for paraphrases)."""
+    text = match.text
+    if match.match_start is None:
+        return text[:2 * context] + ("…" if len(text) > 2 * context else "")
+    lo, hi = max(0, match.match_start - context), min(len(text), match.match_end + context)
+    return ("…" if lo else "") + text[lo:match.match_start] + "»" + text[match.match_start:match.match_end] + \
+        "«" + text[match.match_end:hi] + ("…" if hi < len(text) else "")
+
+
+def print_result(result: LookupResult, as_json: bool) -> None:
+    if as_json:
+        import json
+
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    print(result.verdict)
+    for n, m in enumerate(result.matches, 1):
+        page = f", page {m.page}" if m.page is not None else ""
+        print(f"\n{n}. {m.title} ({m.source}, paragraph {m.paragraph_index}{page}; score {m.score:.2f})")
+        print(f"   {highlight(m)}")
