@@ -65,21 +65,26 @@ class Assistant:
                       progress=progress)
 
     def remove(self, doc_id: str) -> bool:
+        """Remove a document and its paragraphs; False when there is no such doc_id."""
         return self.store.remove(doc_id)
 
     def documents(self):
+        """Every committed `Document` (the records of `assistant list --json`)."""
         return self.store.documents()
 
     def paragraphs(self, doc_id: str | None = None):
+        """Committed `Paragraph`s in document order, of one document or all."""
         return self.store.paragraphs(doc_id)
 
     # ---- questions ---------------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
                  method: str = "hybrid") -> list[Hit]:
+        """The k best paragraphs (hybrid, dense or bm25), each `Hit` scored by cosine similarity."""
         return self.retriever(method).search(question, k or self.settings.k, filters or Filters())
 
     def ask(self, question: str, backend: str | None = None, k: int | None = None,
             filters: Filters | None = None, history: list[dict] | None = None) -> Answer:
+        """The verified, cited `Answer` (or an abstention with the closest paragraphs)."""
         for event in self.stream(question, backend=backend, k=k, filters=filters, history=history):
             if isinstance(event, Answer):
                 return event
