@@ -1,0 +1,473 @@
+"""The web chat (Gradio): UI only. Every answer, document and lookup comes from the `Assistant` facade,
+so the page shows exactly what the CLI and the API would. All document text and file names are
+HTML-escaped before they reach the page: the library holds whatever people upload."""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+MARKER = re.compile(r"\[(\d+)\]")
+BACKENDS = ["auto", "extractive", "llama", "ollama", "openai"]
+EMPTY_LIBRARY = ("The library is empty. Add articles in the <b>Library</b> tab "
+                 "(or run <code>assistant ingest PATH</code>), then ask about them.")
+SEED_QUESTIONS = ["Which Uzbek president did Blinken meet?",
+                  "Who did Blinken meet in Kazakhstan?",
+                  "Why did Blinken visit Central Asia?"]
+MAX_ZIP_MB = 500  # total uncompressed size accepted from one archive
+CHAT_CONCURRENCY = 8  # chat requests answered at once; retrieval is thread-safe per the store
+
+VERDICTS = {"quoted": ("Quoted", "The text appears in the library (verbatim or nearly)."),
+            "supported": ("Supported", "The library says this, in other words."),
+            "not_found": ("Not found", "No paragraph in the library says this.")}
+
+CSS = """
+.chip { display:inline-flex; align-items:center; justify-content:center; min-width:1.5em; height:1.5em;
+  padding:0 .35em; margin:0 .1em; border-radius:.75em; border:none; cursor:pointer; font-size:.78em;
+  font-weight:600; vertical-align:super; line-height:1; background:var(--color-accent-soft);
+  color:var(--color-accent); }
+.chip:hover, .chip:focus { background:var(--color-accent); color:white; outline:none; }
+.sources { margin-top:.8em; padding-top:.5em; border-top:1px solid var(--border-color-primary); font-size:.9em; }
+.sources ol { margin:.3em 0 0 0; padding:0; list-style:none; }
+.sources li { margin:.25em 0; cursor:pointer; }
+.sources li:hover .src-title { text-decoration:underline; }
+.sources .chip { vertical-align:baseline; }
+.src-meta, .answer-meta { color:var(--body-text-color-subdued); font-size:.9em; }
+.src-snippet { display:block; color:var(--body-text-color-subdued); font-size:.92em; margin-left:2em; }
+.score { font-family:var(--font-mono); font-size:.85em; color:var(--body-text-color-subdued); }
+.abstained { border-left:4px solid #d97706; padding:.2em .8em; background:rgba(217,119,6,.08); border-radius:4px; }
+.notice { border-left:4px solid var(--color-accent); padding:.4em .8em; background:var(--color-accent-soft);
+  border-radius:4px; }
+.error { border-left:4px solid #dc2626; padding:.4em .8em; background:rgba(220,38,38,.08); border-radius:4px; }
+#citation-panel .article-head h3 { margin:0 0 .2em 0; }
+#citation-panel .article-body { max-height:62vh; overflow-y:auto; padding-right:.4em; }
+#citation-panel .para { margin:.5em 0; padding:.4em .6em; border-radius:4px; font-size:.93em; line-height:1.5; }
+#citation-panel .para.cited { background:rgba(250,204,21,.28); border-left:4px solid #eab308; }
+#citation-panel .para .pnum { color:var(--body-text-color-subdued); font-size:.8em; margin-right:.4em; }
+.doc-table, .result-table { width:100%; border-collapse:collapse; font-size:.92em; }
+.doc-table th, .doc-table td, .result-table th, .result-table td { text-align:left; padding:.35em .5em;
+  border-bottom:1px solid var(--border-color-primary); vertical-align:top; }
+.status { font-weight:600; padding:.1em .5em; border-radius:.6em; font-size:.85em; }
+.status-added, .status-updated, .verdict-quoted, .verdict-supported { background:rgba(22,163,74,.15); color:#15803d; }
+.status-skipped, .status-duplicate, .status-removed { background:rgba(100,116,139,.15); color:#475569; }
+.status-failed, .verdict-not_found { background:rgba(220,38,38,.12); color:#b91c1c; }
+.verdict { font-size:1.05em; padding:.2em .7em; }
+.match { margin:.6em 0; padding:.5em .7em; border:1px solid var(--border-color-primary); border-radius:6px; }
+.match mark { background:rgba(250,204,21,.45); padding:0 .1em; }
+"""
+
+# Citation chips: a click anywhere on an element with data-pid writes the paragraph id into a hidden
+# textbox and presses a hidden button, which opens the side panel (works for chips inside chat messages,
+# which Gradio re-renders on every streamed update).
+HEAD = """
+<script>
+document.addEventListener('click', (event) => {
+  const target = event.target.closest('[data-pid]');
+  if (!target) return;
+  event.preventDefault();
+  const box = document.querySelector('#citation-pid textarea, #citation-pid input');
+  const button = document.querySelector('#citation-open');
+  if (!box || !button) return;
+  const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(box), 'value').set;
+  setter.call(box, target.dataset.pid);
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+  setTimeout(() => button.click(), 60);
+});
+new MutationObserver(() => {
+  const cited = document.querySelector('#citation-panel .para.cited:not([data-shown])');
+  if (!cited) return;
+  cited.dataset.shown = '1';
+  const body = cited.closest('.article-body');
+  if (body) body.scrollTop = cited.offsetTop - body.offsetTop - body.clientHeight / 3;
+}).observe(document.documentElement, {childList: true, subtree: true});
+</script>
+"""
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+# ---- rendering (pure functions of facade results) ------------------------------------------------
+def source_html(source: str | None) -> str:
+    """A link for URLs, a code-formatted path otherwise."""
+    if source and re.match(r"https?://", source):
+        return f'<a href="{esc(source)}" target="_blank" rel="noopener noreferrer">{esc(source)}</a>'
+    return f"<code>{esc(source)}</code>" if source else ""
+
+
+def byline(item) -> str:
+    return " · ".join(esc(v) for v in (item.author, item.date) if v)
+
+
+def chip(n: int, citation) -> str:
+    return (f'<button type="button" class="chip" data-pid="{esc(citation.paragraph_id)}" '
+            f'title="{esc(citation.title)}">{n}</button>')
+
+
+def source_list(heading: str, citations, show_scores: bool, snippets: bool = False) -> str:
+    items = []
+    for c in citations:
+        score = f' <span class="score">score {c.score:.3f}</span>' if show_scores else ""
+        meta = " · ".join(part for part in (byline(c), f"¶{c.paragraph_index + 1}") if part)
+        snippet = f'<span class="src-snippet">{esc(_clip(c.text, 220))}</span>' if snippets else ""
+        items.append(f'<li data-pid="{esc(c.paragraph_id)}">{chip(c.n, c)} <span class="src-title">{esc(c.title)}'
+                     f'</span> <span class="src-meta">{meta}</span>{score}{snippet}</li>')
+    return f'<div class="sources"><b>{heading}</b><ol>{"".join(items)}</ol></div>'
+
+
+def answer_html(answer, show_scores: bool = False) -> str:
+    """The verified answer: [n] markers become clickable chips, the cited sources follow."""
+    meta = f'<div class="answer-meta">{esc(answer.backend)} · {answer.timings.get("total", 0):.1f} s</div>'
+    if answer.abstained:
+        body = (f'<div class="abstained" data-state="abstained"><b>Not in the library.</b> '
+                f'{esc(answer.answer)}</div>')
+        if answer.closest:
+            body += source_list("Closest paragraphs (not an answer):", answer.closest, show_scores, snippets=True)
+        return body + meta
+    by_n = {c.n: c for c in answer.citations}
+    text = MARKER.sub(lambda m: chip(int(m[1]), by_n[int(m[1])]) if int(m[1]) in by_n else m[0], esc(answer.answer))
+    return f'<div class="answer">{text}</div>' + source_list("Sources", answer.citations, show_scores) + meta
+
+
+def article_html(document, paragraphs, paragraph_id: str) -> str:
+    """The cited paragraph highlighted inside its whole article."""
+    head = [f"<h3>{esc(paragraphs[0].title)}</h3>"]
+    if byline(paragraphs[0]):
+        head.append(f'<div class="src-meta">{byline(paragraphs[0])}</div>')
+    head.append(f'<div class="src-meta">Source: {source_html(paragraphs[0].source)}</div>')
+    if document and document.location != paragraphs[0].source:
+        head.append(f'<div class="src-meta">File: {source_html(document.location)}</div>')
+    body = []
+    for p in paragraphs:
+        cited = " cited" if p.paragraph_id == paragraph_id else ""
+        page = f" p.{p.page}" if p.page else ""
+        body.append(f'<div class="para{cited}" id="{esc(p.paragraph_id)}"><span class="pnum">'
+                    f'¶{p.paragraph_index + 1}{page}</span>{esc(p.text)}</div>')
+    return f'<div class="article-head">{"".join(head)}</div><div class="article-body">{"".join(body)}</div>'
+
+
+def library_html(documents) -> str:
+    if not documents:
+        return f'<div class="notice">{EMPTY_LIBRARY}</div>'
+    rows = "".join(
+        f"<tr><td><b>{esc(d.title)}</b><br><span class='src-meta'><code>{esc(d.doc_id)}</code></span></td>"
+        f"<td>{esc(d.author)}</td><td>{esc(d.date)}</td><td>{source_html(d.source)}</td>"
+        f"<td>{d.paragraphs}</td><td>{esc(d.ingested_at[:16].replace('T', ' '))}</td></tr>"
+        for d in documents)
+    return (f"<p>{len(documents)} document(s), {sum(d.paragraphs for d in documents)} paragraphs.</p>"
+            "<table class='doc-table'><tr><th>Title</th><th>Author</th><th>Date</th><th>Source</th>"
+            f"<th>Paragraphs</th><th>Added</th></tr>{rows}</table>")
+
+
+def results_html(results, base: Path | None = None) -> str:
+    """One row per file of an ingest: added / updated / skipped / duplicate / failed, with the reason."""
+    if not results:
+        return '<div class="notice">No files.</div>'
+    rows = []
+    for r in results:
+        name = r.location
+        if base and name.startswith(str(base)):
+            name = name[len(str(base)):].lstrip("/\\")
+        rows.append(f"<tr><td><code>{esc(name)}</code></td><td><span class='status status-{esc(r.status)}'>"
+                    f"{esc(r.status)}</span></td><td>{r.paragraphs or ''}</td><td>{esc(r.reason)}</td></tr>")
+    return ("<table class='result-table'><tr><th>File</th><th>Result</th><th>Paragraphs</th><th>Reason</th></tr>"
+            f"{''.join(rows)}</table>")
+
+
+def lookup_html(result) -> str:
+    label, explanation = VERDICTS.get(result.verdict, (result.verdict, ""))
+    parts = [f"<p><span class='status verdict verdict-{esc(result.verdict)}' data-verdict='{esc(result.verdict)}'>"
+             f"{esc(label)}</span> {esc(explanation)}</p>"]
+    for m in result.matches:
+        start, end = max(0, m.match_start), min(len(m.text), m.match_end)
+        text = (esc(m.text[:start]) + "<mark>" + esc(m.text[start:end]) + "</mark>" + esc(m.text[end:])
+                if end > start else esc(m.text))
+        parts.append(f"<div class='match'><b>{esc(m.title)}</b> <span class='src-meta'>{byline(m)} · "
+                     f"¶{m.paragraph_index + 1} · score {m.score:.3f}</span><div class='src-meta'>"
+                     f"{source_html(m.source)}</div><p>{text}</p></div>")
+    return "".join(parts)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# ---- uploads: a managed folder with sanitized names ----------------------------------------------
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no leading dots, only word characters, dots, dashes and spaces."""
+    base = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = stem.strip(" .")[:100] or "upload"
+    return f"{stem}.{suffix[:16]}" if suffix else stem
+
+
+def extract_zip(archive: Path, target: Path) -> list[Path]:
+    """Unpack an archive below `target` only: every path part is sanitized (zip-slip safe), links and
+    archive junk are skipped, and the total size is capped against zip bombs."""
+    with zipfile.ZipFile(archive) as zf:
+        members = [m for m in zf.infolist() if not m.is_dir() and not _junk(m)]
+        total = sum(m.file_size for m in members)
+        if total > MAX_ZIP_MB * 1e6:
+            raise ValueError(f"archive unpacks to {total / 1e6:.0f} MB, over the {MAX_ZIP_MB} MB limit")
+        root = target.resolve()
+        files = []
+        for member in members:
+            parts = [safe_name(p) for p in member.filename.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+            dest = root.joinpath(*parts).resolve()
+            if not parts or not dest.is_relative_to(root):
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(member) as src, dest.open("wb") as out:
+                shutil.copyfileobj(src, out)
+            files.append(dest)
+        return files
+
+
+def _junk(member: zipfile.ZipInfo) -> bool:
+    is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
+    name = member.filename.replace("\\", "/")
+    return is_link or name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith(".")
+
+
+def place_uploads(paths: list[str], uploads: Path) -> tuple[list[Path], list]:
+    """Copy uploaded files (zips unpacked) into the managed folder; bad archives become failed results."""
+    from ingest.pipeline import FileResult
+
+    uploads.mkdir(parents=True, exist_ok=True)
+    placed, failures = [], []
+    for path in map(Path, paths):
+        name = safe_name(path.name)
+        if name.lower().endswith(".zip"):
+            try:
+                placed.extend(extract_zip(path, uploads / name[:-4]))
+            except (zipfile.BadZipFile, ValueError, OSError) as exc:
+                failures.append(FileResult(name, "failed", reason=f"bad zip archive: {exc}"))
+            continue
+        dest = uploads / name
+        shutil.copyfile(path, dest)
+        placed.append(dest.resolve())
+    return placed, failures
+
+
+# ---- the app ---------------------------------------------------------------------------------------
+def suggestions_for(assistant, documents) -> list[list[str]]:
+    """Fixed questions for the seed corpus, else questions from the newest titles."""
+    from assistant.settings import default_corpus
+
+    seed = default_corpus()
+    if seed and any(Path(d.location).resolve().is_relative_to(seed.resolve()) for d in documents):
+        return [[q] for q in SEED_QUESTIONS]
+    newest = sorted(documents, key=lambda d: d.ingested_at, reverse=True)[:3]
+    return [[f"What does “{_clip(d.title, 60)}” say?"] for d in newest]
+
+
+def build(assistant):
+    """The Blocks app over `assistant`: Chat, Library and Citation lookup tabs, plus the `/ask` API."""
+    import gradio as gr
+
+    from assistant.errors import USER_ERRORS
+    from assistant.types import Answer
+
+    uploads = Path(assistant.settings.store) / "uploads"
+
+    def messages(turns, pending: str | None = None, question: str | None = None) -> list[dict]:
+        chat = []
+        for t in turns:
+            chat += [{"role": "user", "content": esc(t["question"])}, {"role": "assistant", "content": t["html"]}]
+        if question is not None:
+            chat.append({"role": "user", "content": esc(question)})
+            chat.append({"role": "assistant", "content": esc(pending) if pending else "<em>Searching the library…</em>"})
+        return chat
+
+    def history(turns) -> list[dict]:
+        return [m for t in turns if t["answer"] is not None
+                for m in ({"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["answer"]})]
+
+    def respond(question, turns, backend, k, show_scores):
+        question = (question or "").strip()
+        if not question:
+            yield gr.skip(), turns, gr.skip()
+            return
+        if not assistant.documents():
+            turns = turns + [{"question": question, "answer": None,
+                              "html": f'<div class="notice">{EMPTY_LIBRARY}</div>'}]
+            yield messages(turns), turns, ""
+            return
+        yield messages(turns, question=question), turns, ""
+        streamed = ""
+        try:
+            for event in assistant.stream(question, backend=backend, k=int(k), history=history(turns)):
+                if isinstance(event, Answer):
+                    turns = turns + [{"question": question, "answer": event.answer,
+                                      "html": answer_html(event, show_scores)}]
+                    yield messages(turns), turns, ""
+                else:
+                    streamed += event
+                    yield messages(turns, streamed, question), turns, ""
+        except USER_ERRORS as exc:
+            turns = turns + [{"question": question, "answer": None,
+                              "html": f'<div class="error"><b>Could not answer.</b> {esc(exc)}</div>'}]
+            yield messages(turns), turns, ""
+
+    def open_citation(paragraph_id):
+        doc_id = (paragraph_id or "").rsplit("#p", 1)[0]
+        paragraphs = assistant.paragraphs(doc_id) if doc_id else []
+        if not paragraphs:
+            return gr.Column(visible=True), '<div class="error">That document is no longer in the library.</div>'
+        document = next((d for d in assistant.documents() if d.doc_id == doc_id), None)
+        return gr.Column(visible=True), article_html(document, paragraphs, paragraph_id)
+
+    def library_state():
+        documents = assistant.documents()
+        choices = [(f"{d.title} ({d.doc_id})", d.doc_id) for d in documents]
+        return (library_html(documents), gr.Dropdown(choices=choices, value=None),
+                gr.Dataset(samples=suggestions_for(assistant, documents) or [[""]], visible=bool(documents)),
+                gr.HTML(f'<div class="notice">{EMPTY_LIBRARY}</div>', visible=not documents))
+
+    def add_files(paths, progress=gr.Progress()):
+        if not paths:
+            return ('<div class="notice">Choose files (or a .zip) first.</div>', *library_state())
+        placed, failures = place_uploads(paths, uploads)
+        results = _ingest(placed, progress) + failures
+        return (results_html(results, uploads.resolve()), *library_state())
+
+    def reingest(progress=gr.Progress()):
+        locations = list(dict.fromkeys(d.location.split("#", 1)[0] for d in assistant.documents()))
+        return (results_html(_ingest(locations, progress), uploads.resolve()), *library_state())
+
+    def _ingest(paths, progress) -> list:
+        if not paths:
+            return []
+        done = []
+        progress((0, len(paths)), desc="Reading and embedding…")
+
+        def step(result):
+            done.append(result)
+            progress((min(len(done), len(paths)), len(paths)), desc=f"{Path(result.location).name}: {result.status}")
+
+        try:
+            return assistant.ingest(paths, progress=step).results
+        except USER_ERRORS as exc:
+            raise gr.Error(str(exc))
+
+    def delete(doc_id):
+        if not doc_id:
+            return ('<div class="notice">Pick a document to delete.</div>', *library_state())
+        removed = assistant.remove(doc_id)
+        note = f"Deleted <code>{esc(doc_id)}</code>." if removed else f"No document <code>{esc(doc_id)}</code>."
+        return (f'<div class="notice">{note}</div>', *library_state())
+
+    def lookup(text, k):
+        if not (text or "").strip():
+            return '<div class="notice">Paste a quote or a claim first.</div>'
+        try:
+            return lookup_html(assistant.lookup(text.strip(), k=int(k)))
+        except USER_ERRORS as exc:
+            return f'<div class="error">{esc(exc)}</div>'
+
+    def ask(question: str, history: list[dict] | None = None, backend: str = "auto", k: int = 5) -> dict:
+        """Answer `question` (with earlier {"role", "content"} messages as `history`): the `--json` answer."""
+        return assistant.ask(question, backend=backend, k=int(k), history=history or []).to_dict()
+
+    with gr.Blocks(title="Grounded assistant") as demo:
+        gr.Markdown("## Grounded assistant\nAnswers only from your library; every claim cites its paragraph.")
+        turns = gr.State([])
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                empty_notice = gr.HTML(visible=False)
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(elem_id="chat", height=560, sanitize_html=False, line_breaks=False,
+                                             show_label=False, buttons=["copy"], feedback_options=None,
+                                             placeholder="Ask about the articles in your library.")
+                        with gr.Row():
+                            question = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=8,
+                                                  elem_id="question", autofocus=True, submit_btn=True)
+                            clear = gr.Button("Clear conversation", scale=0, min_width=120, size="sm",
+                                              elem_id="clear", variant="secondary")
+                        suggestions = gr.Dataset(components=["textbox"], samples=[[""]], label="Try asking",
+                                                 elem_id="suggestions", visible=False)
+                        with gr.Accordion("Settings", open=False):
+                            with gr.Row():
+                                backend = gr.Dropdown(BACKENDS, value=assistant.settings.backend, label="Backend",
+                                                      info=f"model: {assistant.settings.model or 'packaged default'}")
+                                k = gr.Slider(1, 20, value=assistant.settings.k, step=1, label="Paragraphs retrieved")
+                                show_scores = gr.Checkbox(False, label="Show retrieval scores")
+                    with gr.Column(scale=2, visible=False, elem_id="citation-panel") as panel:
+                        with gr.Row():
+                            gr.Markdown("#### Source")
+                            close = gr.Button("Close", size="sm", scale=0, elem_id="citation-close")
+                        article = gr.HTML()
+                pid = gr.Textbox(visible="hidden", elem_id="citation-pid")
+                open_btn = gr.Button(visible="hidden", elem_id="citation-open")
+            with gr.Tab("Library", id="library"):
+                documents = gr.HTML(elem_id="documents")
+                with gr.Row():
+                    with gr.Column():
+                        files = gr.File(file_count="multiple", label="Add articles (text files, or a .zip of them)",
+                                        elem_id="upload")
+                        add = gr.Button("Add to library", variant="primary", elem_id="add-files")
+                    with gr.Column():
+                        doc_choice = gr.Dropdown(label="Document", choices=[], elem_id="doc-choice")
+                        with gr.Row():
+                            remove = gr.Button("Delete document", variant="stop", elem_id="delete-doc")
+                            refresh = gr.Button("Re-ingest all", elem_id="reingest")
+                result = gr.HTML(elem_id="ingest-result")
+            with gr.Tab("Citation lookup", id="lookup"):
+                claim = gr.Textbox(lines=4, label="Quote or claim", elem_id="claim",
+                                   placeholder="Paste a sentence to find where it comes from.")
+                with gr.Row():
+                    lookup_k = gr.Slider(1, 10, value=5, step=1, label="Matches")
+                    find = gr.Button("Find sources", variant="primary", elem_id="find")
+                found = gr.HTML(elem_id="lookup-result")
+
+        library_outputs = [documents, doc_choice, suggestions, empty_notice]
+        chat_io = dict(inputs=[question, turns, backend, k, show_scores], outputs=[chatbot, turns, question],
+                       api_visibility="private", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+        question.submit(respond, **chat_io)
+        suggestions.click(lambda sample: sample[0], suggestions, question, api_visibility="private").then(
+            respond, **chat_io)
+        for clearing in (clear.click, chatbot.clear):
+            clearing(lambda: ([], [], gr.Column(visible=False)), None, [chatbot, turns, panel],
+                     api_visibility="private")
+        open_btn.click(open_citation, pid, [panel, article], api_visibility="private")
+        close.click(lambda: gr.Column(visible=False), None, panel, api_visibility="private")
+        add.click(add_files, files, [result, *library_outputs], api_visibility="private").then(
+            lambda: None, None, files, api_visibility="private")
+        refresh.click(reingest, None, [result, *library_outputs], api_visibility="private")
+        remove.click(delete, doc_choice, [result, *library_outputs], api_visibility="private")
+        find.click(lookup, [claim, lookup_k], found, api_visibility="private")
+        claim.submit(lookup, [claim, lookup_k], found, api_visibility="private")
+        demo.load(library_state, None, library_outputs, api_visibility="private")
+        gr.api(ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+    return demo
+
+
+def launch(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, block: bool = True):
+    """Build and start the app; with `block=False` it returns the running Blocks (tests close it)."""
+    import gradio as gr
+
+    credentials = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise ValueError("--auth must be user:pass")
+        credentials = (user, password)
+    demo = build(assistant).queue(default_concurrency_limit=CHAT_CONCURRENCY)
+    demo.launch(server_name=host, server_port=port, auth=credentials, prevent_thread_lock=not block,
+                css=CSS, head=HEAD, theme=gr.themes.Soft(), quiet=not block)
+    return demo
+
+
+def serve(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> None:
+    """`assistant serve`: run the web chat until interrupted."""
+    print(f"web chat on http://{host}:{port}" + (" (login required)" if auth else ""))
+    launch(assistant, host, port, auth, block=True)

@@ -1,0 +1,147 @@
+"""The web chat in a real browser: Playwright driving Debian's Chromium against the app on a free port,
+over a temp store holding ../shared/corpus (extractive backend, so answers are fast and deterministic)."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ANSWER_TIMEOUT_MS = 90_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, corpus_dir):
+    import app
+    from assistant import Assistant
+
+    assistant = Assistant(store=tmp_path_factory.mktemp("browser-store"), backend="extractive")
+    assert assistant.ingest([corpus_dir]).ok
+    port = free_port()
+    demo = app.launch(assistant, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert CHROMIUM.exists(), "Chromium is missing: run `apt-get install -y chromium` (scripts/setup.sh --test does)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server, request, test_output):
+    """A fresh page (its own chat session) on the app; a screenshot is saved when the test ends."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server)
+    page.wait_for_selector("#question textarea")
+    yield page
+    page.screenshot(path=str(test_output / f"browser-{request.node.name}.png"), full_page=True)
+    page.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def ask(page, question: str) -> None:
+    page.get_by_role("tab", name="Chat").click()
+    page.fill("#question textarea", question)
+    page.press("#question textarea", "Enter")
+
+
+def upload(page, path: Path) -> None:
+    page.get_by_role("tab", name="Library").click()
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.wait_for_selector(f"#upload :text('{path.name}')")
+    page.click("#add-files")
+    page.wait_for_selector("#ingest-result .status", timeout=ANSWER_TIMEOUT_MS)
+
+
+def test_page_loads_with_library_and_suggestions(page):
+    assert "Grounded assistant" in page.title()
+    page.wait_for_selector("#suggestions :text('Which Uzbek president did Blinken meet?')")
+    page.get_by_role("tab", name="Library").click()
+    page.wait_for_selector("#documents .doc-table")
+    assert page.locator("#documents .doc-table tr").count() == 3  # header + the two seed articles
+
+
+def test_answer_has_chips_and_chip_opens_cited_paragraph(page, test_output):
+    ask(page, "Which Uzbek president did Blinken meet?")
+    chip = page.locator("#chat .answer .chip").first
+    chip.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "Mirziyoyev" in page.inner_text("#chat .answer")
+    assert page.locator("#chat .sources li").count() >= 1
+    chip.click()
+    cited = page.locator("#citation-panel .para.cited")
+    cited.wait_for(timeout=20_000)
+    assert "Mirziyoyev" in cited.inner_text()
+    assert page.locator("#citation-panel .para").count() > 1  # neighbouring paragraphs are shown too
+    assert "Central Asia" in page.inner_text("#citation-panel .article-head")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(test_output / "chat-citation-opened.png"))
+
+
+def test_follow_up_uses_the_conversation_and_clear_resets_it(page):
+    ask(page, "Which Uzbek president did Blinken meet?")
+    page.locator("#chat .answer .chip").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    ask(page, "Who was the acting foreign minister he met there?")
+    page.wait_for_function("document.querySelectorAll('#chat .answer-meta').length == 2", timeout=ANSWER_TIMEOUT_MS)
+    assert "Saidov" in page.locator("#chat .answer").last.inner_text()
+    page.click("#clear")
+    page.wait_for_function("document.querySelectorAll('#chat .answer-meta').length == 0")
+
+
+def test_off_topic_question_shows_abstained_state(page):
+    ask(page, "What is the capital of Australia?")
+    abstained = page.locator("#chat [data-state=abstained]")
+    abstained.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "Not in the library" in abstained.inner_text()
+    assert page.locator("#chat .answer").count() == 0
+
+
+def test_uploaded_file_becomes_answerable(page, tmp_path):
+    article = tmp_path / "harbour festival.txt"
+    article.write_text("Quillmere Harbour Festival\n\nThe Quillmere Harbour Festival is held every August in the "
+                       "fishing town of Brackenwick, where boat builders race hand-made dinghies across the bay.\n\n"
+                       "The festival was founded in 1921 by the harbourmaster Elspeth Varrow.\n", encoding="utf-8")
+    upload(page, article)
+    assert page.locator("#ingest-result .status-added").count() == 1
+    assert "harbour festival.txt" in page.inner_text("#ingest-result")
+    page.wait_for_selector("#documents :text('Quillmere Harbour Festival')")
+    ask(page, "In which town is the Quillmere Harbour Festival held?")
+    page.locator("#chat .answer .chip").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "Brackenwick" in page.inner_text("#chat .answer")
+
+
+def test_html_in_documents_is_shown_escaped(page, tmp_path):
+    article = tmp_path / "<img src=x onerror=window.__xss=1>.txt"
+    article.write_text("<script>window.__xss = 1</script> Zanzibar velvet beetles\n\n"
+                       "The Zanzibar velvet beetle <img src=x onerror=\"window.__xss=1\"> <b>glows</b> violet "
+                       "<script>window.__xss = 1</script> when it is frightened by owls at night.\n", encoding="utf-8")
+    upload(page, article)
+    assert "onerror_window.__xss_1" in page.inner_text("#ingest-result")  # the stored name is sanitized
+    page.wait_for_selector("#documents :text('<script>window.__xss = 1</script>')")
+    ask(page, "What colour does the Zanzibar velvet beetle glow?")
+    chip = page.locator("#chat .answer .chip").first
+    chip.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    chip.click()
+    page.wait_for_selector("#citation-panel .para.cited")
+    assert "<b>glows</b>" in page.inner_text("#citation-panel .para.cited")
+    assert page.locator("#chat img[src=x], #citation-panel img, #documents script, #chat script").count() == 0
+    assert page.evaluate("window.__xss") is None
