@@ -1,0 +1,64 @@
+"""The assistant as a LangChain Runnable, so it composes with other LCEL steps.
+
+Input: a question string, or {"question": ..., "history": [{"role", "content"}, ...]}.
+Output: the answer dict (`Answer.to_dict()`, the `ask --json` fields).
+`stream` yields the answer text as it is generated (str chunks), then the verified answer dict as
+the last chunk. Text chunks are unverified draft; the final dict is what to keep. A downstream LCEL
+step receives the dict, because LangChain keeps the last chunk when chunks cannot be added together.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from langchain_core.runnables import Runnable, RunnableConfig
+
+from assistant.types import Answer
+
+Input = str | dict
+Output = dict
+
+
+def _question(value: Input) -> tuple[str, list[dict]]:
+    if isinstance(value, str):
+        return value, []
+    if isinstance(value, dict) and isinstance(value.get("question"), str):
+        return value["question"], list(value.get("history") or [])
+    raise ValueError(f'expected a question string or {{"question": ..., "history": [...]}}, got {value!r}')
+
+
+class AssistantRunnable(Runnable[Input, Output]):
+    """`invoke`/`batch` return answer dicts; `stream` yields text chunks, then the answer dict."""
+
+    name = "assistant"
+
+    def __init__(self, assistant):
+        self.assistant = assistant
+
+    def _answer(self, value: Input) -> Output:
+        question, history = _question(value)
+        return self.assistant.ask(question, history=history).to_dict()
+
+    def _events(self, values: Iterator[Input]) -> Iterator[str | Output]:
+        *_, value = values  # an upstream step may stream its output; the last value is the question
+        question, history = _question(value)
+        for event in self.assistant.stream(question, history=history):
+            yield event.to_dict() if isinstance(event, Answer) else event
+
+    def invoke(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Output:
+        return self._call_with_config(self._answer, input, config)
+
+    def stream(self, input: Input, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[str | Output]:
+        yield from self._transform_stream_with_config(iter([input]), self._events, config)
+
+    def batch(self, inputs: list[Input], config: RunnableConfig | list[RunnableConfig] | None = None, *,
+              return_exceptions: bool = False, **kwargs: Any) -> list[Output]:
+        """One question at a time unless `config` sets max_concurrency: a local model is not thread-safe."""
+        if isinstance(config, list):  # what an enclosing RunnableSequence passes
+            config = [{"max_concurrency": 1, **c} for c in config]
+        else:
+            config = {"max_concurrency": 1, **(config or {})}
+        return super().batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+
+
+def as_runnable(assistant) -> AssistantRunnable:
+    return AssistantRunnable(assistant)
