@@ -185,9 +185,10 @@ def lookup_html(result) -> str:
     parts = [f"<p><span class='status verdict verdict-{esc(result.verdict)}' data-verdict='{esc(result.verdict)}'>"
              f"{esc(label)}</span> {esc(explanation)}</p>"]
     for m in result.matches:
-        start, end = max(0, m.match_start), min(len(m.text), m.match_end)
-        text = (esc(m.text[:start]) + "<mark>" + esc(m.text[start:end]) + "</mark>" + esc(m.text[end:])
-                if end > start else esc(m.text))
+        text = esc(m.text)
+        if m.match_start is not None and m.match_end is not None and m.match_end > m.match_start:
+            start, end = max(0, m.match_start), min(len(m.text), m.match_end)
+            text = esc(m.text[:start]) + "<mark>" + esc(m.text[start:end]) + "</mark>" + esc(m.text[end:])
         parts.append(f"<div class='match'><b>{esc(m.title)}</b> <span class='src-meta'>{byline(m)} · "
                      f"¶{m.paragraph_index + 1} · score {m.score:.3f}</span><div class='src-meta'>"
                      f"{source_html(m.source)}</div><p>{text}</p></div>")

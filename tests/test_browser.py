@@ -145,3 +145,12 @@ def test_html_in_documents_is_shown_escaped(page, tmp_path):
     assert "<b>glows</b>" in page.inner_text("#citation-panel .para.cited")
     assert page.locator("#chat img[src=x], #citation-panel img, #documents script, #chat script").count() == 0
     assert page.evaluate("window.__xss") is None
+
+
+def test_citation_lookup_highlights_the_quote(page):
+    page.get_by_role("tab", name="Citation lookup").click()
+    page.fill("#claim textarea", "he had meetings with Uzbek president, Shawkat Mirziyoyev")
+    page.click("#find")
+    page.wait_for_selector("#lookup-result mark", timeout=ANSWER_TIMEOUT_MS)
+    assert page.get_attribute("#lookup-result [data-verdict]", "data-verdict") == "quoted"
+    assert "Shawkat Mirziyoyev" in page.inner_text("#lookup-result mark")

@@ -1,0 +1,138 @@
+"""The web app without a browser: its `/ask` API through gradio_client, and the parts that keep the page
+safe (escaping, sanitized upload names, zip-slip-proof unpacking)."""
+from __future__ import annotations
+
+import socket
+import zipfile
+
+import pytest
+
+import app
+from assistant.types import Answer, Citation
+
+QUESTION = "Which Uzbek president did Blinken meet?"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client(seeded):
+    from gradio_client import Client
+
+    port = free_port()
+    demo = app.launch(seeded, "127.0.0.1", port, block=False)
+    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    demo.close()
+
+
+@pytest.mark.timeout(180)
+def test_ask_api_answers_with_citations(client):
+    answer = client.predict(QUESTION, [], "extractive", 5, api_name="/ask")
+    assert not answer["abstained"]
+    assert any("Mirziyoyev" in c["text"] for c in answer["citations"])
+    assert {str(c["n"]) for c in answer["citations"]} == set(app.MARKER.findall(answer["answer"]))
+
+
+@pytest.mark.timeout(180)
+def test_ask_api_follow_up_uses_history(client):
+    first = client.predict(QUESTION, [], "extractive", 5, api_name="/ask")
+    history = [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": first["answer"]}]
+    follow_up = client.predict("Who was the acting foreign minister he met there?", history, "extractive", 5,
+                               api_name="/ask")
+    assert follow_up["standalone_question"]  # rewritten from the conversation
+    assert "Saidov" in follow_up["answer"]
+
+
+@pytest.mark.timeout(180)
+def test_ask_api_abstains_off_topic(client):
+    answer = client.predict("What is the capital of Australia?", [], "extractive", 5, api_name="/ask")
+    assert answer["abstained"] and not answer["citations"]
+
+
+def test_ui_events_are_not_public_api(client):
+    assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/ask"}
+
+
+def citation(n: int, text: str, title: str = "T") -> Citation:
+    return Citation(n=n, paragraph_id=f"doc-1#p{n}", doc_id="doc-1", title=title, author="A <u>", date="2023-02-28",
+                    source="https://example.org/?a=1&b=<x>", paragraph_index=n - 1, char_start=0, char_end=len(text),
+                    page=None, text=text, score=0.5)
+
+
+def test_answer_markers_become_chips_and_text_is_escaped():
+    answer = Answer(question="q", answer="It <script>x()</script> glows [1]. And [2].", abstained=False,
+                    backend="extractive", citations=[citation(1, "p1", "<img src=x>"), citation(2, "p2")])
+    rendered = app.answer_html(answer, show_scores=True)
+    assert "<script>" not in rendered and "<img" not in rendered and "<u>" not in rendered
+    assert "&lt;script&gt;" in rendered and "&lt;img src=x&gt;" in rendered
+    assert rendered.count('class="chip" data-pid="doc-1#p1"') == 2  # in the text and in the sources list
+    assert 'data-pid="doc-1#p2"' in rendered and "score 0.500" in rendered
+    assert "[1]" not in rendered
+
+
+def test_abstained_answer_offers_closest_paragraphs():
+    answer = Answer(question="q", answer="The corpus does not contain an answer.", abstained=True,
+                    backend="extractive", closest=[citation(1, "nearby <i>text</i>")])
+    rendered = app.answer_html(answer)
+    assert 'data-state="abstained"' in rendered and "Closest paragraphs" in rendered
+    assert "nearby &lt;i&gt;text&lt;/i&gt;" in rendered and "score" not in rendered
+
+
+def test_article_highlights_the_cited_paragraph(seeded):
+    doc = seeded.documents()[0]
+    paragraphs = seeded.paragraphs(doc.doc_id)
+    rendered = app.article_html(doc, paragraphs, paragraphs[2].paragraph_id)
+    assert rendered.count('class="para cited"') == 1
+    assert rendered.count('class="para') == len(paragraphs)
+    assert f'class="para cited" id="{paragraphs[2].paragraph_id}"' in rendered
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/passwd", "passwd"),
+    ("..\\..\\boot.ini", "boot.ini"),
+    ("<img src=x onerror=alert(1)>.txt", "_img src_x onerror_alert_1_.txt"),
+    (".hidden.md", "hidden.md"),
+    ("..", "upload"),
+    ("notes.txt", "notes.txt"),
+])
+def test_safe_name(name, expected):
+    assert app.safe_name(name) == expected
+
+
+def test_zip_is_unpacked_inside_the_target_only(tmp_path):
+    archive = tmp_path / "upload.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("articles/one.txt", "one")
+        zf.writestr("../../escaped.txt", "evil")
+        zf.writestr("/abs/path.txt", "evil")
+        zf.writestr("__MACOSX/._one.txt", "junk")
+        link = zipfile.ZipInfo("link.txt")
+        link.external_attr = 0o120777 << 16
+        zf.writestr(link, "/etc/passwd")
+    target = tmp_path / "uploads" / "upload"
+    files = app.extract_zip(archive, target)
+    assert sorted(p.relative_to(target.resolve()).as_posix() for p in files) == \
+        ["abs/path.txt", "articles/one.txt", "escaped.txt"]
+    assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "uploads" / "escaped.txt").exists()
+
+
+def test_uploads_go_to_the_managed_folder_and_bad_zips_fail(tmp_path):
+    good = tmp_path / "in" / "a note.txt"
+    good.parent.mkdir()
+    good.write_text("hello")
+    bad = tmp_path / "in" / "broken.zip"
+    bad.write_bytes(b"not a zip")
+    placed, failures = app.place_uploads([str(good), str(bad)], tmp_path / "uploads")
+    assert placed == [(tmp_path / "uploads" / "a note.txt").resolve()]
+    assert [(f.location, f.status) for f in failures] == [("broken.zip", "failed")]
+
+
+def test_lookup_marks_the_matched_span(seeded):
+    result = seeded.lookup("he had meetings with Uzbek president, Shawkat Mirziyoyev", 3)
+    rendered = app.lookup_html(result)
+    assert "verdict-quoted" in rendered
+    assert "<mark>he had meetings with Uzbek president, Shawkat Mirziyoyev</mark>" in rendered
