@@ -15,11 +15,14 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from assistant.citations import SUPPORT_THRESHOLD, support_scores
+from assistant.prompting import content_words
 from assistant.types import LookupMatch, LookupResult
 
 QUOTE_THRESHOLD = 0.85  # quote vs matched span similarity: a few typos or left-out words stay above
 CANDIDATES = 50  # paragraphs the lexical index proposes for fuzzy alignment
+PROBE_WORDS = 8  # words of the quote the lexical index is asked for
 ROUGH_CUTOFF = 60  # partial_ratio (0-100) below which a paragraph is not worth aligning
+PREFILTER = 50  # the same on the raw lowercased text, before normalizing
 UNIFY = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟″«»", '"'),
                        **dict.fromkeys("‐‑‒–—―−", "-")})
 ELLIPSIS = re.compile(r"\[?(?:\.\.\.|…)\]?")  # "[...]" in a quote stands for left-out words
@@ -86,17 +89,26 @@ def match_quote(pieces: list[str], text: str) -> tuple[int, int, float] | None:
     return spans[0][0], spans[-1][1], similarity
 
 
+def probe_words(text: str) -> str:
+    """The quote's longest content words: rarer than short ones, and enough to find a paragraph that
+    holds them all, where an index query with every word of a long quote would scan half the corpus."""
+    words = sorted(content_words(text), key=lambda w: (-len(w), w))
+    return " ".join(words[:PROBE_WORDS]) or text
+
+
 def find_quotes(store, text: str, k: int) -> list[LookupMatch]:
     """Paragraphs that contain `text` verbatim or nearly so, best first."""
     pieces = quote_pieces(text)
     if not pieces:
         return []
-    ids = [pid for pid, _ in store.lexical_search(text, CANDIDATES)]
+    longest = max(pieces, key=len)
+    ids = [pid for pid, _ in store.lexical_search(probe_words(text), CANDIDATES)]
     paragraphs = store.get(ids)
     found = []
     for rank, pid in enumerate(ids):
         paragraph = paragraphs.get(pid)
-        if paragraph is None:
+        # the raw text is close enough to rule a paragraph out before the slower normalization
+        if paragraph is None or not fuzz.partial_ratio(longest, paragraph.text.lower(), score_cutoff=PREFILTER):
             continue
         normalized, origin = normalize(paragraph.text)
         aligned = match_quote(pieces, normalized)

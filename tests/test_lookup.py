@@ -77,6 +77,14 @@ def test_quote_with_left_out_words_and_ellipsis_spans_what_it_stands_for(seeded,
         assert best.text[best.match_start:best.match_end] == full, quote
 
 
+def test_passage_of_several_sentences_is_quoted_whole(seeded, sanctions_paragraph):
+    text = sanctions_paragraph.text
+    passage = text[:text.index("Ukraine.") + len("Ukraine.")]
+    assert passage.count(". ") >= 2
+    best = seeded.lookup(passage.replace("’", "'")).matches[0]
+    assert (best.paragraph_id, best.match_start, best.match_end) == (sanctions_paragraph.paragraph_id, 0, len(passage))
+
+
 def test_quote_lookup_does_not_need_the_embedding_model(seeded, monkeypatch):
     def no_model(texts):
         raise AssertionError("a quote should be found without encoding")
