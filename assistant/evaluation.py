@@ -1,12 +1,207 @@
-"""`assistant eval`: retrieval and answer metrics on a question set (owned by the eval work)."""
+"""`assistant eval`: retrieval and answer metrics on a SQuAD-style question set.
+
+The metrics are pure functions over plain values so they can be checked by hand on a tiny set;
+`run` only gathers what the assistant retrieved and answered and feeds it to them.
+"""
 from __future__ import annotations
 
+import json
+import re
+import statistics
+import string
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
+RECALL_AT = (1, 5, 10)
+MIN_GOLD_COVERAGE = 0.5  # a chunk holding at least half of the gold paragraph still counts as it
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
+
+
+# ---- retrieval metrics ---------------------------------------------------------------------------
+def normalize_paragraph(text: str) -> str:
+    """Whitespace and zero-width characters differ between the question file and what ingest keeps."""
+    return " ".join(ZERO_WIDTH.sub("", text).split())
+
+
+def matches_gold(retrieved: str, gold: str) -> bool:
+    """Same paragraph, or one chunk of it covering most of the gold text (a split or merged paragraph)."""
+    retrieved, gold = normalize_paragraph(retrieved), normalize_paragraph(gold)
+    if not gold:
+        return False
+    if retrieved == gold or gold in retrieved:
+        return True
+    return retrieved in gold and len(retrieved) >= MIN_GOLD_COVERAGE * len(gold)
+
+
+def gold_rank(retrieved: list[str], gold: str) -> int | None:
+    """1-based rank of the first retrieved text matching the gold paragraph; None when absent."""
+    return next((i for i, text in enumerate(retrieved, 1) if matches_gold(text, gold)), None)
+
+
+def retrieval_metrics(ranks: list[int | None], recall_at: tuple[int, ...] = RECALL_AT) -> dict:
+    """Recall@k and mean reciprocal rank over questions whose gold rank is known (None = not retrieved)."""
+    n = len(ranks)
+    if not n:
+        return {"questions": 0}
+    figures: dict = {f"recall@{k}": sum(1 for r in ranks if r is not None and r <= k) / n for k in recall_at}
+    figures["mrr"] = sum(1 / r for r in ranks if r is not None) / n
+    figures["questions"] = n
+    return figures
+
+
+# ---- answer metrics (SQuAD's official normalization) ----------------------------------------------
+def normalize_answer(text: str) -> str:
+    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def exact_match(prediction: str, answers: list[str]) -> float:
+    return float(any(normalize_answer(prediction) == normalize_answer(a) for a in answers))
+
+
+def token_f1(prediction: str, answers: list[str]) -> float:
+    """Best bag-of-tokens F1 against any gold answer."""
+    predicted = normalize_answer(prediction).split()
+    best = 0.0
+    for answer in answers:
+        gold = normalize_answer(answer).split()
+        common = sum((Counter(predicted) & Counter(gold)).values())
+        if common:
+            precision, recall = common / len(predicted), common / len(gold)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+def citation_correct(cited: str, answers: list[str], gold: str) -> bool:
+    """A citation is right when the paragraph holds a gold answer or is the gold paragraph itself."""
+    text = normalize_answer(cited)
+    return matches_gold(cited, gold) or any(normalize_answer(a) and normalize_answer(a) in text for a in answers)
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What the evaluation needs from one answered question."""
+    answerable: bool
+    abstained: bool
+    answer: str  # without citation markers
+    cited: tuple[str, ...]  # texts of the cited paragraphs
+    answers: tuple[str, ...]  # gold answer strings
+    gold: str  # gold paragraph text
+
+
+def answer_metrics(outcomes: list[AnswerOutcome]) -> dict:
+    """EM/F1 and citation precision on answerable questions, abstention behaviour on both kinds.
+    An abstention on an answerable question scores 0 EM/F1; citations are judged where given."""
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    cited = [citation_correct(c, list(o.answers), o.gold) for o in answerable if not o.abstained for c in o.cited]
+    figures = {
+        "exact_match": _mean(0.0 if o.abstained else exact_match(o.answer, list(o.answers)) for o in answerable),
+        "f1": _mean(0.0 if o.abstained else token_f1(o.answer, list(o.answers)) for o in answerable),
+        "citation_precision": _mean(cited),
+        "citations": len(cited),
+        "abstention_rate_unanswerable": _mean(o.abstained for o in unanswerable),
+        "false_abstention_rate_answerable": _mean(o.abstained for o in answerable),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+    }
+    return figures
+
+
+def _mean(values) -> float | None:
+    values = [float(v) for v in values]
+    return sum(values) / len(values) if values else None
+
+
+def latency_summary(seconds: list[float]) -> dict:
+    if not seconds:
+        return {}
+    ordered = sorted(seconds)
+    return {"p50_ms": round(1000 * statistics.median(ordered), 2),
+            "p95_ms": round(1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2)}
+
+
+# ---- the question set -----------------------------------------------------------------------------
+def load_questions(path: str | Path, corpus: str | Path | None = None, limit: int | None = None) -> list[dict]:
+    """Questions whose article is in the corpus folder (when they name one), `limit` spread evenly
+    over the file so a small run still samples every article rather than the first one."""
+    with open(path, encoding="utf-8") as fh:
+        questions = [json.loads(line) for line in fh if line.strip()]
+    if corpus is not None and Path(corpus).is_dir():
+        present = {p.name for p in Path(corpus).rglob("*") if p.is_file()}
+        questions = [q for q in questions if "article_file" not in q or q["article_file"] in present]
+    if limit and limit < len(questions):
+        step = len(questions) / limit
+        questions = [questions[int(i * step)] for i in range(limit)]
+    return questions
+
+
+# ---- the command ---------------------------------------------------------------------------------
 def add_arguments(parser) -> None:
     """Declare the eval subcommand's flags (light: no heavy imports)."""
-    parser.add_argument("--corpus", required=True)
-    parser.add_argument("--questions", required=True)
+    from assistant.retrieval import DEFAULT_METHOD, METHODS
+
+    parser.add_argument("--corpus", required=True, help="folder of articles to ingest (skipped when already in --store)")
+    parser.add_argument("--questions", required=True, help="JSONL: question, paragraph_text, answers, answerable")
+    parser.add_argument("--k", type=int, default=10, help="paragraphs retrieved per question (default 10)")
+    parser.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
+                        help=f"retrieval method (default {DEFAULT_METHOD})")
+    parser.add_argument("--backend", choices=["auto", "llama", "extractive", "ollama", "openai"],
+                        help="also answer each question and score answers, citations and abstention")
+    parser.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
 
 
 def run(args, make_assistant) -> int:
-    raise NotImplementedError("assistant eval is not implemented yet")
+    from tqdm import tqdm
+
+    with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
+        if not args.store and not getattr(args, "chroma_url", None):
+            args.store = scratch
+        assistant = make_assistant(args)
+        report = assistant.ingest([args.corpus])
+        if not report.ok:
+            print(f"warning: ingest: {report.summary()}", file=sys.stderr)
+        questions = load_questions(args.questions, args.corpus, args.limit)
+        k = max(args.k, max(RECALL_AT))
+        ranks, latencies, outcomes = [], [], []
+        for q in tqdm(questions, desc="eval", unit="q", file=sys.stderr):
+            if q["answerable"]:
+                started = time.perf_counter()
+                hits = assistant.retrieve(q["question"], k=k, method=args.method)
+                latencies.append(time.perf_counter() - started)
+                ranks.append(gold_rank([h.paragraph.text for h in hits], q["paragraph_text"]))
+            if args.backend:
+                answer = assistant.ask(q["question"], backend=args.backend)
+                outcomes.append(AnswerOutcome(
+                    answerable=q["answerable"], abstained=answer.abstained,
+                    answer=re.sub(r"\s*\[\d+\]", "", answer.answer), cited=tuple(c.text for c in answer.citations),
+                    answers=tuple(q["answers"]), gold=q["paragraph_text"]))
+        result = {
+            "config": {"corpus": str(args.corpus), "questions": str(args.questions), "limit": args.limit,
+                       "k": k, "method": args.method, "backend": args.backend,
+                       "store": "temporary" if args.store == scratch else args.store,
+                       "embedder": assistant.settings.embedder, "paragraphs": assistant.store.count()},
+            "retrieval": {**retrieval_metrics(ranks), **latency_summary(latencies)},
+        }
+        if args.backend:
+            result["answers"] = answer_metrics(outcomes)
+    _print(result, args.json)
+    return 0
+
+
+def _print(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    config = result["config"]
+    print(f"{config['paragraphs']} paragraphs, method {config['method']}, k {config['k']}")
+    for section in ("retrieval", "answers"):
+        for name, value in result.get(section, {}).items():
+            shown = "n/a" if value is None else f"{value:.4f}" if isinstance(value, float) else value
+            print(f"{section:9} {name:34} {shown}")
