@@ -1,7 +1,13 @@
-"""Hybrid retrieval: BM25 (SQLite FTS5) and dense (Chroma) candidates fused by reciprocal rank.
+"""Retrieval: BM25 (SQLite FTS5) and dense (Chroma, MiniLM) candidates, fused, then re-scored.
 
-Every returned paragraph carries `score`, its cosine similarity to the question (from the stored
-vectors, so lexical-only hits are scored too): that is the relevance signal abstention uses.
+Methods, best first on squad2-dev (see `assistant eval` and bench/retrieval.py):
+- "hybrid" (default): the "weighted" candidates re-ranked with all-mpnet-base-v2 (assistant/rerank.py),
+  the mpnet cosine mixed with the first-stage score.
+- "weighted": BM25 scaled by the query's best BM25 score, mixed with the MiniLM cosine.
+- "rrf": reciprocal rank fusion of the two lists; "dense" and "bm25": one list alone.
+
+Every returned paragraph carries `score`, its MiniLM cosine similarity to the question (from the
+stored vectors, so lexical-only hits are scored too): the relevance signal abstention uses.
 """
 from __future__ import annotations
 
@@ -12,15 +18,19 @@ import numpy as np
 from ingest.records import Paragraph
 from vectorstore.store import Filters, Store
 
+METHODS = ("hybrid", "weighted", "rrf", "dense", "bm25")
+DEFAULT_METHOD = "hybrid"
 RRF_K = 60
-METHODS = ("hybrid", "dense", "bm25")
+CANDIDATES = 30  # per list; the gold paragraph is among the union's 60 for >99% of squad2-dev questions
+DENSE_WEIGHT = 0.5  # "weighted": share of the cosine against the scaled BM25 score
+RESCORE_WEIGHT = 0.7  # "hybrid": share of the mpnet cosine against the "weighted" score
 
 
 @dataclass(frozen=True)
 class Hit:
     paragraph: Paragraph
-    score: float  # cosine similarity question <-> paragraph, the relevance signal
-    rank_score: float  # what the ranking used (fused RRF for hybrid)
+    score: float  # MiniLM cosine similarity question <-> paragraph, the relevance signal
+    rank_score: float  # what the ranking used (method dependent)
 
     def __getattr__(self, name: str):  # hit.text, hit.title, ...: the paragraph's fields
         if name.startswith("__") or name == "paragraph":
@@ -32,30 +42,61 @@ class Hit:
 
 
 class Retriever:
-    def __init__(self, store: Store, embed_query, method: str = "hybrid", candidates: int = 30):
+    def __init__(self, store: Store, embed_query, method: str = DEFAULT_METHOD, candidates: int = CANDIDATES):
         if method not in METHODS:
             raise ValueError(f"unknown retrieval method {method!r}; choose one of {', '.join(METHODS)}")
         self.store, self.embed_query, self.method, self.candidates = store, embed_query, method, candidates
 
     def search(self, question: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         query_vector = np.asarray(self.embed_query(question), dtype=np.float32)
-        ranked: dict[str, float] = {}
-        dense = lexical = []
         n = max(self.candidates, k)
-        if self.method in ("hybrid", "dense"):
-            dense = self.store.dense_search(query_vector, n, filters)
-        if self.method in ("hybrid", "bm25"):
-            lexical = self.store.lexical_search(question, n, filters)
-        for results in (dense, lexical):
-            for rank, (pid, _) in enumerate(results):
-                ranked[pid] = ranked.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        top = sorted(ranked, key=ranked.get, reverse=True)[:k]
+        dense = self.store.dense_search(query_vector, n, filters) if self.method != "bm25" else []
+        lexical = self.store.lexical_search(question, n, filters) if self.method != "dense" else []
         similarity = dict(dense)
-        missing = [pid for pid in top if pid not in similarity]
-        for pid, vector in self.store.embeddings(missing).items():
-            similarity[pid] = float(np.dot(query_vector, np.asarray(vector, dtype=np.float32)))
+        if self.method == "rrf":
+            ranked = rrf(dense, lexical)
+        elif self.method in ("weighted", "hybrid"):
+            self._add_similarity(similarity, query_vector, [pid for pid, _ in lexical])
+            ranked = weighted(similarity, dict(lexical), DENSE_WEIGHT)
+            if self.method == "hybrid" and ranked:
+                ranked = self._rescore(question, ranked)
+        else:
+            ranked = dict(dense or lexical)
+        top = sorted(ranked, key=ranked.get, reverse=True)[:k]
+        self._add_similarity(similarity, query_vector, top)
         paragraphs = self.store.get(top)
         return [Hit(paragraphs[pid], similarity.get(pid, 0.0), ranked[pid]) for pid in top if pid in paragraphs]
+
+    def _add_similarity(self, similarity: dict[str, float], query_vector, paragraph_ids: list[str]) -> None:
+        """Cosine of paragraphs the dense list did not return, from their stored vectors."""
+        missing = [pid for pid in paragraph_ids if pid not in similarity]
+        for pid, vector in self.store.embeddings(missing).items():
+            similarity[pid] = float(np.dot(query_vector, np.asarray(vector, dtype=np.float32)))
+
+    def _rescore(self, question: str, first_stage: dict[str, float]) -> dict[str, float]:
+        from assistant.rerank import rescorer_for
+
+        candidates = sorted(first_stage, key=first_stage.get, reverse=True)[:self.candidates]
+        mpnet = rescorer_for(self.store).scores(question, candidates)
+        return {pid: RESCORE_WEIGHT * mpnet.get(pid, 0.0) + (1 - RESCORE_WEIGHT) * first_stage[pid]
+                for pid in candidates}
+
+
+def rrf(*ranked_lists: list[tuple[str, float]]) -> dict[str, float]:
+    """Reciprocal rank fusion: only the ranks count, so no score scales need matching."""
+    fused: dict[str, float] = {}
+    for results in ranked_lists:
+        for rank, (pid, _) in enumerate(results):
+            fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return fused
+
+
+def weighted(similarity: dict[str, float], bm25: dict[str, float], dense_weight: float) -> dict[str, float]:
+    """Cosine mixed with BM25 divided by this query's best BM25 score (so both lie in about [0, 1]);
+    a paragraph outside the BM25 list counts 0 there."""
+    best = max(bm25.values(), default=0.0) or 1.0
+    return {pid: dense_weight * similarity.get(pid, 0.0) + (1 - dense_weight) * bm25.get(pid, 0.0) / best
+            for pid in similarity.keys() | bm25.keys()}
 
 
 def as_langchain_retriever(retriever: Retriever, k: int = 5, filters: Filters = Filters()):
