@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date
 
 from ingest import split
 
+ASCII_LETTER = re.compile(r"[A-Za-z]")
+NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 SENTENCE_PUNCT = re.compile(r"[.!?…][\"'”’)\]]*$")
 NOTICE = re.compile(
@@ -159,12 +162,11 @@ def _strip_markup(title: str) -> str:
 
 
 def _dominant_script(text: str) -> str:
-    counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
-            counts[name] = counts.get(name, 0) + 1
-    return max(counts, key=counts.get) if counts else "LATIN"
+    """The script most letters are written in; ASCII letters are counted in bulk (they are most of
+    the text and all Latin), only the others are looked up one by one."""
+    counts = Counter(unicodedata.name(c, "UNKNOWN").split(" ")[0] for c in NON_ASCII_LETTER.findall(text))
+    counts["LATIN"] += len(ASCII_LETTER.findall(text))
+    return max(counts, key=counts.get) if sum(counts.values()) else "LATIN"
 
 
 ENGLISH_HINTS = frozenset("the of and to in is that for with on was as by".split())
