@@ -156,5 +156,6 @@ def print_result(result: LookupResult, as_json: bool) -> None:
     print(result.verdict)
     for n, m in enumerate(result.matches, 1):
         page = f", page {m.page}" if m.page is not None else ""
-        print(f"\n{n}. {m.title} ({m.source}, paragraph {m.paragraph_index}{page}; score {m.score:.2f})")
+        kind = "supports it" if m.match_start is None else "verbatim" if m.score == 1.0 else "differs slightly"
+        print(f"\n{n}. {m.title} ({m.source}, paragraph {m.paragraph_index}{page}; {kind}, score {m.score:.2f})")
         print(f"   {highlight(m)}")
