@@ -52,6 +52,9 @@ CSS = """
 .doc-table, .result-table { width:100%; border-collapse:collapse; font-size:.92em; }
 .doc-table th, .doc-table td, .result-table th, .result-table td { text-align:left; padding:.35em .5em;
   border-bottom:1px solid var(--border-color-primary); vertical-align:top; }
+.doc-table th, .doc-table td, .result-table th, .result-table td { border-left:none !important;
+  border-right:none !important; }
+.doc-table td:nth-child(3), .doc-table td:nth-child(6) { white-space:nowrap; }
 .status { font-weight:600; padding:.1em .5em; border-radius:.6em; font-size:.85em; }
 .status-added, .status-updated, .verdict-quoted, .verdict-supported { background:rgba(22,163,74,.15); color:#15803d; }
 .status-skipped, .status-duplicate, .status-removed { background:rgba(100,116,139,.15); color:#475569; }
@@ -383,7 +386,7 @@ def build(assistant):
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                empty_notice = gr.HTML(visible=False)
+                empty_notice = gr.HTML(visible=False, elem_id="chat-tab-notice")
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(elem_id="chat", height=560, sanitize_html=False, line_breaks=False,
@@ -398,7 +401,7 @@ def build(assistant):
                                                  elem_id="suggestions", visible=False)
                         with gr.Accordion("Settings", open=False):
                             with gr.Row():
-                                backend = gr.Dropdown(BACKENDS, value=assistant.settings.backend, label="Backend",
+                                backend = gr.Dropdown(BACKENDS, value=assistant.settings.backend, label="Backend", elem_id="backend",
                                                       info=f"model: {assistant.settings.model or 'packaged default'}")
                                 k = gr.Slider(1, 20, value=assistant.settings.k, step=1, label="Paragraphs retrieved")
                                 show_scores = gr.Checkbox(False, label="Show retrieval scores")

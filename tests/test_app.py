@@ -136,3 +136,24 @@ def test_lookup_marks_the_matched_span(seeded):
     rendered = app.lookup_html(result)
     assert "verdict-quoted" in rendered
     assert "<mark>he had meetings with Uzbek president, Shawkat Mirziyoyev</mark>" in rendered
+
+
+def test_auth_guards_the_app(seeded):
+    import httpx
+    from gradio_client import Client
+
+    port = free_port()
+    demo = app.launch(seeded, "127.0.0.1", port, auth="reader:s3cret", block=False)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert httpx.get(url + "config").status_code == 401
+        answer = Client(url, auth=("reader", "s3cret"), verbose=False).predict(QUESTION, [], "extractive", 5,
+                                                                               api_name="/ask")
+        assert answer["citations"]
+    finally:
+        demo.close()
+
+
+def test_malformed_auth_is_refused(seeded):
+    with pytest.raises(ValueError, match="user:pass"):
+        app.launch(seeded, "127.0.0.1", free_port(), auth="no-colon", block=False)

@@ -35,6 +35,18 @@ def server(tmp_path_factory, corpus_dir):
 
 
 @pytest.fixture(scope="module")
+def empty_server(tmp_path_factory):
+    import app
+    from assistant import Assistant
+
+    port = free_port()
+    demo = app.launch(Assistant(store=tmp_path_factory.mktemp("empty-store"), backend="extractive"), "127.0.0.1",
+                      port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.fixture(scope="module")
 def browser():
     assert CHROMIUM.exists(), "Chromium is missing: run `apt-get install -y chromium` (scripts/setup.sh --test does)"
     from playwright.sync_api import sync_playwright
@@ -127,6 +139,19 @@ def test_uploaded_file_becomes_answerable(page, tmp_path):
     ask(page, "In which town is the Quillmere Harbour Festival held?")
     page.locator("#chat .answer .chip").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     assert "Brackenwick" in page.inner_text("#chat .answer")
+    page.get_by_role("tab", name="Library").click()
+    page.click("#doc-choice input")
+    page.get_by_role("option", name="Quillmere Harbour Festival").click()
+    page.click("#delete-doc")
+    page.wait_for_selector("#ingest-result :text('Deleted')")
+    assert "Quillmere" not in page.inner_text("#documents")
+
+
+def test_reingest_reports_each_file(page):
+    page.get_by_role("tab", name="Library").click()
+    page.click("#reingest")
+    page.wait_for_selector("#ingest-result .status", timeout=ANSWER_TIMEOUT_MS)
+    assert page.locator("#ingest-result .status-skipped").count() >= 2  # unchanged files are not re-embedded
 
 
 def test_html_in_documents_is_shown_escaped(page, tmp_path):
@@ -154,3 +179,21 @@ def test_citation_lookup_highlights_the_quote(page):
     page.wait_for_selector("#lookup-result mark", timeout=ANSWER_TIMEOUT_MS)
     assert page.get_attribute("#lookup-result [data-verdict]", "data-verdict") == "quoted"
     assert "Shawkat Mirziyoyev" in page.inner_text("#lookup-result mark")
+
+
+def test_unreachable_backend_is_a_readable_error(page):
+    page.click("text=Settings")
+    page.click("#backend input")
+    page.get_by_role("option", name="ollama").click()
+    ask(page, "Which Uzbek president did Blinken meet?")
+    error = page.locator("#chat .error")
+    error.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "unreachable" in error.inner_text() and "Traceback" not in page.inner_text("body")
+
+
+def test_empty_library_says_so(page, empty_server):
+    page.goto(empty_server)
+    page.wait_for_selector("#question textarea")
+    page.wait_for_selector("#chat-tab-notice :text('The library is empty')")
+    ask(page, "Which Uzbek president did Blinken meet?")
+    page.wait_for_selector("#chat :text('The library is empty')")
