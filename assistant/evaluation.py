@@ -127,7 +127,8 @@ def latency_summary(seconds: list[float]) -> dict:
 
 
 # ---- the question set -----------------------------------------------------------------------------
-def load_questions(path: str | Path, corpus: str | Path | None = None, limit: int | None = None) -> list[dict]:
+def load_questions(path: str | Path, corpus: str | Path | None = None, limit: int | None = None,
+                   answerable_only: bool = False) -> list[dict]:
     """Questions whose article is in the corpus folder (when they name one), `limit` spread evenly
     over the file so a small run still samples every article rather than the first one."""
     with open(path, encoding="utf-8") as fh:
@@ -135,6 +136,8 @@ def load_questions(path: str | Path, corpus: str | Path | None = None, limit: in
     if corpus is not None and Path(corpus).is_dir():
         present = {p.name for p in Path(corpus).rglob("*") if p.is_file()}
         questions = [q for q in questions if "article_file" not in q or q["article_file"] in present]
+    if answerable_only:
+        questions = [q for q in questions if q["answerable"]]
     if limit and limit < len(questions):
         step = len(questions) / limit
         questions = [questions[int(i * step)] for i in range(limit)]
