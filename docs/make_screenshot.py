@@ -27,6 +27,7 @@ def main() -> None:
         probe.close()
         assistant = Assistant(store=store, backend="extractive")
         assistant.ingest([ROOT.parent / "shared" / "corpus"])
+        assistant.ask(QUESTION)  # warm-up, so the timing shown is a typical one, not the first model load
         demo = app.launch(assistant, "127.0.0.1", port, block=False)
         try:
             with sync_playwright() as p:
