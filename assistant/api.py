@@ -45,7 +45,7 @@ class Assistant:
         """A backend by name, or your own: a `Backend` or any LangChain chat model passes through."""
         if name is not None and not isinstance(name, str):
             return name if hasattr(name, "name") and not hasattr(name, "invoke") else ChatModelBackend(
-                getattr(name, "_llm_type", "custom"), name, "a custom chat model")
+                getattr(name, "_llm_type", "custom"), name, "a custom chat model", self.encode)
         resolved = resolve_name(name or self.settings.backend)
         if resolved not in self._backends:
             self._backends[resolved] = create_backend(self.settings.merge({"backend": resolved}), self.encode)
@@ -61,6 +61,7 @@ class Assistant:
 
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
+        self.store.collection  # an unreachable Chroma fails here, once, not once per file
         return ingest(paths, self.store, self.encode, max_file_mb=self.settings.max_file_mb, prune=prune,
                       progress=progress)
 

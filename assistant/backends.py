@@ -29,12 +29,12 @@ class Backend(Protocol):
 class ChatModelBackend:
     """Any LangChain chat model: the prompt goes in, streamed text comes out."""
 
-    def __init__(self, name: str, chat_model, where: str):
-        self.name, self.chat_model, self.where = name, chat_model, where
+    def __init__(self, name: str, chat_model, where: str, encode=None):
+        self.name, self.chat_model, self.where, self.encode = name, chat_model, where, encode
 
     def stream(self, question: str, hits: list) -> Iterator[str]:
         try:
-            for chunk in self.chat_model.stream(prompting.messages(question, hits)):
+            for chunk in self.chat_model.stream(prompting.messages(question, hits, self.encode)):
                 if chunk.content:
                     yield chunk.content
         except (ConnectionError, OSError) as exc:
@@ -92,7 +92,7 @@ def create_backend(settings, encode) -> Backend:
     if name == "extractive":
         return ExtractiveBackend(encode)
     if name == "llama":
-        return ChatModelBackend("llama", _llama_model(settings), settings.model or "the packaged model")
+        return ChatModelBackend("llama", _llama_model(settings), settings.model or "the packaged model", encode)
     if name == "ollama":
         if importlib.util.find_spec("langchain_ollama") is None:
             raise BackendUnavailable("the ollama backend needs langchain-ollama: pip install 'grounded-assistant[servers]'")
@@ -101,7 +101,7 @@ def create_backend(settings, encode) -> Backend:
         url = settings.base_url or "http://127.0.0.1:11434"
         model = ChatOllama(model=settings.model or "llama3.2", base_url=url, temperature=0,
                            num_predict=settings.max_tokens)
-        return ChatModelBackend("ollama", model, url)
+        return ChatModelBackend("ollama", model, url, encode)
     if importlib.util.find_spec("langchain_openai") is None:
         raise BackendUnavailable("the openai backend needs langchain-openai: pip install 'grounded-assistant[servers]'")
     import os
@@ -112,7 +112,7 @@ def create_backend(settings, encode) -> Backend:
     key = settings.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
     model = ChatOpenAI(model=settings.model or "gpt-4o-mini", base_url=url, api_key=key, temperature=0,
                        max_tokens=settings.max_tokens, max_retries=0, timeout=60)
-    return ChatModelBackend("openai", model, url)
+    return ChatModelBackend("openai", model, url, encode)
 
 
 def _llama_model(settings):

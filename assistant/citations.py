@@ -52,7 +52,7 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = SUPPORT_T
     A sentence citing several sources mid-way ("A [1], while B [2].") is checked clause by clause:
     each marker group vouches for the text since the previous group.
     """
-    text = MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), raw.strip())
+    text = _markers_after_claims(raw.strip())
     if not text or ABSTAIN_PHRASES.search(text) and not MARKER.search(text):
         return Verified("", [], 0, 0, abstained=True)
     sentences = [text[s:e] for s, e in split.sentences(text)]
@@ -91,6 +91,22 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = SUPPORT_T
         out.append(_render(rendered, order))
     removed = len(sentences) - len(out)
     return Verified(" ".join(out), order, removed, repointed, abstained=not out)
+
+
+MARKER_GROUP = re.compile(r"((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
+
+
+def _markers_after_claims(text: str) -> str:
+    """Small models write "[1] Claim. [2] Claim." as often as "Claim [1]."; bring both to the latter."""
+    if not MARKER_GROUP.match(text):
+        return MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), text)
+    pieces = MARKER_GROUP.split(text)[1:]  # [group, text, group, text, ...]
+    out = []
+    for group, claim in zip(pieces[::2], pieces[1::2] + [""]):
+        claim = claim.strip()
+        stop = claim[-1] if claim[-1:] in (".", "!", "?") else "."
+        out.append(f"{claim.rstrip('.!?').rstrip()} {group.strip()}{stop}" if claim else "")
+    return " ".join(o for o in out if o)
 
 
 def _clauses(sentence: str) -> list[tuple[str, list[int]]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from typing import Any, Iterator
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -11,6 +12,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+GENERATION_LOCK = threading.Lock()  # one llama.cpp context: concurrent web users take turns
 
 
 @functools.cache
@@ -46,12 +50,13 @@ class LlamaChatModel(BaseChatModel):
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        for part in self.client.create_chat_completion(
-                self._payload(messages), stream=True, stop=stop, temperature=self.temperature,
-                max_tokens=kwargs.get("max_tokens", self.max_tokens), repeat_penalty=1.1):
-            text = part["choices"][0]["delta"].get("content")
-            if text:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
-                if run_manager:
-                    run_manager.on_llm_new_token(text, chunk=chunk)
-                yield chunk
+        with GENERATION_LOCK:
+            for part in self.client.create_chat_completion(
+                    self._payload(messages), stream=True, stop=stop, temperature=self.temperature,
+                    max_tokens=kwargs.get("max_tokens", self.max_tokens), repeat_penalty=1.1):
+                text = part["choices"][0]["delta"].get("content")
+                if text:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+                    if run_manager:
+                        run_manager.on_llm_new_token(text, chunk=chunk)
+                    yield chunk

@@ -106,6 +106,7 @@ class Store:
         self.collection_name = collection
         self.embedder = embedder
         self._collection = None
+        self._open_lock = threading.Lock()
         self._local = threading.local()
         self.path.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
@@ -142,8 +143,9 @@ class Store:
 
     @property
     def collection(self):
-        if self._collection is None:
-            self._collection = self._open_collection()
+        with self._open_lock:  # concurrent first requests must not open Chroma twice
+            if self._collection is None:
+                self._collection = self._open_collection()
         return self._collection
 
     def _open_collection(self):
