@@ -17,7 +17,7 @@ SYSTEM = (
     "5. Answer in one to three short sentences.\n"
     "Example: The talks were held in Astana [2]. Both ministers praised the reforms [1][3].")
 NOT_FOUND = "NOT_FOUND"
-MAX_SOURCE_CHARS = 260  # ~60 tokens: five sources keep the first token within seconds on 2 cores
+MAX_SOURCE_CHARS = 220  # ~50 tokens: five sources keep the first token within seconds on 2 cores
 WORD = re.compile(r"\w+")
 
 
@@ -63,14 +63,14 @@ def user_message(question: str, hits, encode=None) -> str:
         attrs = f'n="{n}" title="{fence(_short(p.title))}"' + (f' date="{p.date}"' if p.date else "") \
             + f' from="{fence(_short(p.source))}"'
         parts.append(f"<source {attrs}>\n{fence(trim(p.text, question, encode))}\n</source>")
-    return "Sources:\n" + "\n".join(parts) + f"\n\nQuestion: {question}\nAnswer with [n] citations:"
+    return "Sources:\n" + "\n".join(parts) + f"\n\nQuestion: {question}"
 
 
 def messages(question: str, hits, encode=None) -> list[tuple[str, str]]:
     return [("system", SYSTEM), ("human", user_message(question, hits, encode))]
 
 
-def _short(text: str, limit: int = 60) -> str:
+def _short(text: str, limit: int = 40) -> str:
     """Titles and paths cost prompt tokens; their start is enough to tell sources apart."""
     text = text.rsplit("/", 1)[-1] if "/" in text and " " not in text else text
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,107 @@
+"""Local-model speed: time to first token and generated tokens/s through our chain vs a direct
+llama-cpp-python call on the same prompt, measured side by side in one run.
+
+Before every measured call the KV cache is reset and primed with the system prompt only, so both
+sides start from the same state a running app is in (system prefix cached, sources not).
+
+    .venv/bin/python bench/generation.py [--store DIR] [--rounds 2]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUESTIONS = ["Which Uzbek president did Blinken meet?",
+             "How much did Blinken pledge to the Economic Resilience Initiative?",
+             "What did Blinken say about sanctions on Chinese companies?"]
+
+
+def prime(llm, system: str) -> None:
+    llm.reset()
+    llm.create_chat_completion([{"role": "system", "content": system}, {"role": "user", "content": "Hi"}],
+                               max_tokens=1, temperature=0)
+
+
+def direct(llm, messages: list[dict], max_tokens: int) -> dict:
+    started = time.perf_counter()
+    first, tokens = None, 0
+    for part in llm.create_chat_completion(messages, stream=True, temperature=0, max_tokens=max_tokens,
+                                           repeat_penalty=1.1):
+        if part["choices"][0]["delta"].get("content"):
+            first = first or time.perf_counter()
+            tokens += 1
+    end = time.perf_counter()
+    return {"first_token_s": first - started, "tokens": tokens, "gen_tok_s": (tokens - 1) / max(end - first, 1e-9)}
+
+
+def chain(assistant, question: str) -> dict:
+    started = time.perf_counter()
+    first, tokens = None, 0
+    for event in assistant.stream(question, backend="llama"):
+        if isinstance(event, str):
+            first = first or time.perf_counter()
+            tokens += 1
+    end = time.perf_counter()
+    return {"first_token_s": first - started, "tokens": tokens, "gen_tok_s": (tokens - 1) / max(end - first, 1e-9),
+            "total_s": end - started}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", help="store holding the seed corpus (default: a temp store)")
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    from assistant import Assistant, prompting
+    from assistant.llama_chat import load_llama
+
+    assistant = Assistant(store=args.store or tempfile.mkdtemp(prefix="bench-gen-"), backend="llama")
+    if not assistant.documents():
+        assistant.ingest([args.corpus])
+    model = assistant.backend("llama").chat_model
+    llm = load_llama(model.model_path, model.n_ctx, model.threads)
+    rows = []
+    for round_ in range(args.rounds):
+        for i, question in enumerate(QUESTIONS):
+            hits = assistant.retrieve(question)
+            messages = [{"role": "system" if r == "system" else "user", "content": c}
+                        for r, c in prompting.messages(question, hits, assistant.encode)]
+            prompt_tokens = len(llm.tokenize(prompting.user_message(question, hits, assistant.encode).encode()))
+            order = ("direct", "chain") if (round_ + i) % 2 == 0 else ("chain", "direct")
+            for mode in order:
+                prime(llm, prompting.SYSTEM)
+                result = direct(llm, messages, model.max_tokens) if mode == "direct" else chain(assistant, question)
+                rows.append({"mode": mode, "question": question, "sources": len(hits),
+                             "user_prompt_tokens": prompt_tokens, **result})
+    summary = {}
+    for mode in ("direct", "chain"):
+        mine = [r for r in rows if r["mode"] == mode]
+        summary[mode] = {"first_token_s_p50": statistics.median(r["first_token_s"] for r in mine),
+                         "gen_tok_s_p50": statistics.median(r["gen_tok_s"] for r in mine)}
+    overhead = summary["chain"]["first_token_s_p50"] / summary["direct"]["first_token_s_p50"] - 1
+    report = {"threads": model.threads or os.cpu_count(), "n_ctx": model.n_ctx, "model": Path(model.model_path).name,
+              "summary": summary, "chain_first_token_overhead": overhead, "runs": rows}
+    print(f"{'':8} {'first token p50 (s)':>20} {'gen tok/s p50':>14}")
+    for mode in ("direct", "chain"):
+        print(f"{mode:8} {summary[mode]['first_token_s_p50']:>20.2f} {summary[mode]['gen_tok_s_p50']:>14.1f}")
+    print(f"chain overhead on first token: {overhead:+.1%} "
+          f"(user prompt ~{statistics.median(r['user_prompt_tokens'] for r in rows):.0f} tokens, 5 sources)")
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "generation.json").write_text(json.dumps(report, indent=2))
+    print(f"wrote {out / 'generation.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
