@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(p)
     _common(p)
 
+    p = sub.add_parser("doctor", help="check the store; --repair rebuilds its derived indexes")
+    p.add_argument("--repair", action="store_true",
+                   help="finish interrupted writes, drop orphan vectors, re-embed missing ones, rebuild the lexical index")
+    _common(p)
+
     p = sub.add_parser("serve", help="start the web chat")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -243,7 +248,13 @@ def cmd_eval(args) -> int:
     return run(args, _assistant)
 
 
-COMMANDS = {"lookup": cmd_lookup, "eval": cmd_eval, "ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "list": cmd_list, "remove": cmd_remove,
+def cmd_doctor(args) -> int:
+    from assistant.doctor import run
+
+    return run(_assistant(args), repair_store=args.repair)
+
+
+COMMANDS = {"doctor": cmd_doctor, "lookup": cmd_lookup, "eval": cmd_eval, "ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "list": cmd_list, "remove": cmd_remove,
             "serve": cmd_serve}
 
 

@@ -56,7 +56,7 @@ def expand(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRes
     files, missing = [], []
     for raw in paths:
         text = str(raw)
-        matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
+        matches = _glob(text) if glob.has_magic(text) else [Path(text)]
         if not matches:
             missing.append(FileResult(text, "failed", reason="no such file or folder"))
         for path in matches:
@@ -67,6 +67,14 @@ def expand(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRes
             else:
                 missing.append(FileResult(text, "failed", reason="no such file or folder"))
     return list(dict.fromkeys(p.resolve() for p in files)), missing
+
+
+def _glob(pattern: str) -> list[Path]:
+    """glob.glob(recursive=True) follows symlinked folders, so two links to a parent folder make
+    `**` explode; Path.glob does not follow them (neither does Path.rglob for a folder)."""
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    return sorted(Path(*parts[:fixed] or ["."]).glob(str(Path(*parts[fixed:]))))
 
 
 def doc_id_for(location: str) -> str:
@@ -112,7 +120,13 @@ def ingest(paths: Iterable[str | os.PathLike], store, embed: Callable[[list[str]
     """Ingest files into `store`; `embed(texts)` returns one vector per text.
 
     Paragraphs of several documents are embedded in one call (the encoder is nearly all the cost
-    and wants full batches); each document is still written to the store on its own, all at once."""
+    and wants full batches); each document is still written to the store on its own, all at once.
+    The store's write lock is held throughout, so a second ingest into it waits for this one."""
+    with store.write_lock:
+        return _ingest(paths, store, embed, max_file_mb, prune, progress, batch_paragraphs)
+
+
+def _ingest(paths, store, embed, max_file_mb, prune, progress, batch_paragraphs) -> IngestReport:
     store.recover()
     files, results = expand(paths)
     report = IngestReport(results)
@@ -200,7 +214,7 @@ def _write(pending, store, embed, report: IngestReport, progress) -> None:
 def _prune(store, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:
     """Remove documents whose file is gone, or whose record vanished from a file read in this run."""
     for doc in store.documents():
-        file = doc.location.split("#", 1)[0]
+        file = re.sub(r"#\d+$", "", doc.location)  # "#n" marks a .jsonl record; a file name may hold "#"
         if doc.location in present:
             continue
         if not Path(file).exists() or file in read_files:

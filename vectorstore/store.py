@@ -109,9 +109,16 @@ class Store:
         self._open_lock = threading.Lock()
         self._local = threading.local()
         self.path.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.executescript(SCHEMA)
-            self._check_meta(db)
+        from vectorstore.lock import WriteLock
+
+        self.write_lock = WriteLock(self.path)  # ingest, write, remove and repair hold it
+        try:
+            with self._db() as db:
+                self._check_meta(db)
+                db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the store registry {self.path / 'registry.sqlite3'} is damaged ({exc}); "
+                             f"run `assistant doctor --store {self.path}`, or re-ingest into a new --store") from exc
 
     # ---- connections -------------------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -130,13 +137,15 @@ class Store:
 
     def _check_meta(self, db: sqlite3.Connection) -> None:
         wanted = {"schema_version": str(SCHEMA_VERSION), "embedder": self.embedder}
+        db.execute("create table if not exists meta(key text primary key, value text not null)")
         have = dict(db.execute("select key, value from meta").fetchall())
         if not have:
             db.executemany("insert into meta values (?, ?)", wanted.items())
             return
         if have.get("schema_version") != wanted["schema_version"]:
             raise StoreError(f"store {self.path} was written by schema version {have.get('schema_version')}, "
-                             f"this version reads {SCHEMA_VERSION}; re-ingest into a new --store")
+                             f"this version reads {SCHEMA_VERSION}; see `assistant doctor --store {self.path}`, "
+                             "or re-ingest into a new --store")
         if have.get("embedder") != self.embedder:
             raise StoreError(f"store {self.path} was embedded with {have.get('embedder')!r}, not {self.embedder!r}; "
                              "use the same --embedder or a new --store")
@@ -237,6 +246,10 @@ class Store:
     # ---- writing -----------------------------------------------------------------------------
     def write(self, document: Document, paragraphs: list[Paragraph], embeddings) -> None:
         """Add or replace one document with its paragraphs, all at once."""
+        with self.write_lock:
+            self._write(document, paragraphs, embeddings)
+
+    def _write(self, document: Document, paragraphs: list[Paragraph], embeddings) -> None:
         version = document.content_hash[:16]
         db = self._db()
         with db:
@@ -262,20 +275,23 @@ class Store:
 
     def remove(self, doc_id: str) -> bool:
         db = self._db()
-        if not self.document(doc_id):
-            return False
-        with db:
-            db.execute("insert or replace into pending values (?, null)", (doc_id,))
-            self._delete_rows(db, doc_id)
-        self._finish(doc_id, keep=None)
+        with self.write_lock:
+            if not self.document(doc_id):
+                return False
+            with db:
+                db.execute("insert or replace into pending values (?, null)", (doc_id,))
+                self._delete_rows(db, doc_id)
+            self._finish(doc_id, keep=None)
         return True
 
     def recover(self) -> int:
-        """Finish or undo writes a killed process left half-done; returns how many were repaired."""
-        pending = self._db().execute("select doc_id from pending").fetchall()
-        for (doc_id,) in pending:
-            committed = self._versions({doc_id}).get(doc_id)
-            self._finish(doc_id, keep=committed)
+        """Finish or undo writes a killed process left half-done; returns how many were repaired.
+        Under the write lock: another process's pending row is its write in flight, not debris."""
+        with self.write_lock:
+            pending = self._db().execute("select doc_id from pending").fetchall()
+            for (doc_id,) in pending:
+                committed = self._versions({doc_id}).get(doc_id)
+                self._finish(doc_id, keep=committed)
         return len(pending)
 
     def _finish(self, doc_id: str, keep: str | None) -> None:

@@ -1,0 +1,90 @@
+"""One writer per store at a time: an `fcntl.flock` on `<store>/write.lock`.
+
+Two ingests into one store at once would each embed the same files and race on the registry;
+the second one waits for the first instead (saying so on stderr), or gives up after `timeout`
+seconds with a message naming the process that holds the lock. The kernel drops the lock when
+its holder dies, so a killed ingest never leaves the store locked. Readers never take it: they
+only see committed documents anyway."""
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from vectorstore.store import StoreError
+
+WAIT_SECONDS = 600.0  # an ingest of a large folder can hold the lock for minutes
+
+
+class StoreBusy(StoreError):
+    """Another process kept the store's write lock past the timeout; the message says which."""
+
+
+class WriteLock:
+    """Re-entrant within a process (threads queue on an RLock; nested use just counts),
+    exclusive across processes (flock)."""
+
+    def __init__(self, folder: str | os.PathLike, timeout: float = WAIT_SECONDS):
+        self.path = Path(folder) / "write.lock"
+        self.timeout = timeout
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._file = None
+
+    def __enter__(self) -> "WriteLock":
+        self._threads.acquire()
+        try:
+            if self._depth == 0:
+                self._file = self._acquire()
+            self._depth += 1
+        except BaseException:
+            self._threads.release()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+        self._threads.release()
+
+    def _acquire(self):
+        handle = open(self.path, "a+")
+        try:
+            if not _try_lock(handle):
+                holder = _holder(handle)
+                print(f"waiting for the store {self.path.parent}: {holder} is writing to it "
+                      f"(giving up after {self.timeout:g} s)", file=sys.stderr, flush=True)
+                deadline = time.monotonic() + self.timeout
+                while not _try_lock(handle):
+                    if time.monotonic() >= deadline:
+                        raise StoreBusy(f"the store {self.path.parent} is still locked by {holder} after "
+                                        f"{self.timeout:g} s; wait for it to finish, or use another --store")
+                    time.sleep(0.2)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            return handle
+        except BaseException:
+            handle.close()
+            raise
+
+
+def _try_lock(handle) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _holder(handle) -> str:
+    handle.seek(0)
+    pid = handle.read().strip()
+    return f"process {pid}" if pid.isdigit() else "another process"
