@@ -167,11 +167,13 @@ def run(args, make_assistant) -> int:
         if not args.store and not getattr(args, "chroma_url", None):
             args.store = scratch
         assistant = make_assistant(args)
-        report = assistant.ingest([args.corpus])
+        with tqdm(desc="ingest", unit="doc", file=sys.stderr) as bar:
+            report = assistant.ingest([args.corpus], progress=lambda _: bar.update(1))
         if not report.ok:
             print(f"warning: ingest: {report.summary()}", file=sys.stderr)
         questions = load_questions(args.questions, args.corpus, args.limit)
         k = max(args.k, max(RECALL_AT))
+        assistant.retrieve("warm up", k=k, method=args.method)  # loads models, syncs re-scorer vectors
         ranks, latencies, outcomes = [], [], []
         for q in tqdm(questions, desc="eval", unit="q", file=sys.stderr):
             if q["answerable"]:

