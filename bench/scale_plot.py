@@ -1,0 +1,30 @@
+"""docs/scale.png: retrieval latency and memory against corpus size, from bench/out/scale.json rows."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["paragraphs"] for r in rows]
+    fig, (latency, memory) = plt.subplots(1, 2, figsize=(9, 3.4), dpi=80)
+    for key, label, style in (("hybrid", "ours: hybrid (default)", "o-"), ("dense", "ours: dense", "s-"),
+                              ("raw", "raw Chroma query", "^--")):
+        latency.plot(sizes, [r[f"{key}_p95_ms"] for r in rows], style, label=f"{label} p95")
+    latency.axhline(100, color="grey", linewidth=0.8, linestyle=":", label="target p95 100 ms")
+    latency.set(xscale="log", yscale="log", xlabel="paragraphs", ylabel="ms", title="Retrieval latency (p95)")
+    for key, label, style in (("startup_rss_mb", "start-up peak RSS", "o-"), ("store_mb", "store on disk", "s-"),
+                              ("fts_mb", "FTS5 index", "^--")):
+        memory.plot(sizes, [r[key] for r in rows], style, label=label)
+    memory.set(xscale="log", yscale="log", xlabel="paragraphs", ylabel="MB", title="Memory and index size")
+    for axes in (latency, memory):
+        axes.grid(True, which="major", alpha=0.3)
+        axes.legend(fontsize=7)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
