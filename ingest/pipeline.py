@@ -64,6 +64,8 @@ def expand(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileRes
                 files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and supported(p))
             elif path.is_file():
                 files.append(path)
+            elif path.is_symlink():
+                missing.append(FileResult(str(path), "failed", reason="broken or looping symbolic link"))
             else:
                 missing.append(FileResult(text, "failed", reason="no such file or folder"))
     return list(dict.fromkeys(p.resolve() for p in files)), missing
