@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import METHODS, rrf, weighted
+from assistant.retrieval import METHODS, phrase_overlap, rrf, weighted
 from vectorstore.store import Filters
 
 ARTICLES = {
@@ -114,6 +114,13 @@ def test_weighted_scales_bm25_by_the_best_and_counts_missing_as_zero():
     assert weighted({"a": 0.6}, {}, 0.5) == pytest.approx({"a": 0.3})
 
 
+def test_phrase_overlap_counts_shared_word_pairs():
+    # pairs of the question: (norman, in), (in, normandy), (the, norman); "when were", "were the" are stopwords
+    assert phrase_overlap("When were the Normans in Normandy?", "Normans in Normandy lived well.") == pytest.approx(2 / 3)
+    assert phrase_overlap("When were the Normans in Normandy?", "Normandy had Normans.") == 0.0
+    assert phrase_overlap("Who was it?", "anything") == 0.0
+
+
 def test_rescorer_vectors_follow_updates_and_removals(tmp_path):
     from assistant import Assistant
     from assistant.rerank import rescorer_for
@@ -124,7 +131,7 @@ def test_rescorer_vectors_follow_updates_and_removals(tmp_path):
     (folder / "orchard.txt").write_text(ARTICLES["orchard.txt"], encoding="utf-8")
     assistant = Assistant(store=tmp_path / "store", backend="extractive")
     assistant.ingest([folder])
-    assistant.retrieve("ferry schedule")
+    assistant.retrieve("ferry schedule", method="mpnet")
     rescorer = rescorer_for(assistant.store)
     assert set(rescorer._vectors) == {p.paragraph_id for p in assistant.paragraphs()}
     assert (tmp_path / "store" / "rescore-all-mpnet-base-v2.npz").is_file()
@@ -132,11 +139,11 @@ def test_rescorer_vectors_follow_updates_and_removals(tmp_path):
     (folder / "harbor.txt").write_text(ARTICLES["harbor.txt"].replace("start in April", "start in October"),
                                        encoding="utf-8")
     assistant.ingest([folder])
-    top = assistant.retrieve("When will the additional ferry crossings start?", k=1)[0]
+    top = assistant.retrieve("When will the additional ferry crossings start?", k=1, method="mpnet")[0]
     assert "start in October" in top.text
     harbor = top.doc_id
     assert rescorer._versions[top.paragraph_id] == assistant.store.document(harbor).content_hash
 
     assistant.remove(harbor)
-    assistant.retrieve("apple harvest")
+    assistant.retrieve("apple harvest", method="mpnet")
     assert rescorer.sync() == 0 and not any(pid.startswith(harbor) for pid in rescorer._vectors)
