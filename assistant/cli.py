@@ -113,10 +113,17 @@ def cmd_ingest(args) -> int:
     if not args.quiet and not args.json:
         from tqdm import tqdm
 
-        bar = tqdm(desc="ingest", unit="doc", file=sys.stderr)
+        from ingest.pipeline import expand
+
+        files, _ = expand(args.paths)  # a listing only: gives the bar its total and ETA
+        bar = tqdm(desc="ingest", unit="doc", total=len(files), file=sys.stderr)
+        paragraphs = 0
 
         def progress(result):
+            nonlocal paragraphs
+            paragraphs += result.paragraphs if result.status in ("added", "updated") else 0
             bar.update(1)
+            bar.set_postfix(paragraphs=paragraphs, refresh=False)
             if result.status == "failed":
                 bar.write(f"failed: {result.location}: {result.reason}", file=sys.stderr)
             elif result.status == "duplicate":

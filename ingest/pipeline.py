@@ -198,15 +198,18 @@ def _write(pending, store, embed, report: IngestReport, progress) -> None:
             _record(report, FileResult(document.location, "failed", doc_id=document.doc_id,
                                        reason=f"embedding failed: {exc.__class__.__name__}: {exc}"), progress)
         return
-    offset = 0
-    for document, paragraphs, replaces in pending:
-        chunk = vectors[offset:offset + len(paragraphs)]
+    items, offset = [], 0
+    for document, paragraphs, _ in pending:
+        items.append((document, paragraphs, vectors[offset:offset + len(paragraphs)]))
         offset += len(paragraphs)
-        try:
-            store.write(document, paragraphs, chunk)
-        except Exception as exc:  # a store failure for one document must not abort the batch
+    try:
+        failures = store.write_many(items)
+    except Exception as exc:  # the store itself failed: these documents, not the batch after them
+        failures = [exc] * len(items)
+    for (document, paragraphs, replaces), failure in zip(pending, failures):
+        if failure:
             result = FileResult(document.location, "failed", doc_id=document.doc_id,
-                                reason=f"{exc.__class__.__name__}: {exc}")
+                                reason=f"{failure.__class__.__name__}: {failure}")
         else:
             result = FileResult(document.location, "updated" if replaces else "added", doc_id=document.doc_id,
                                 paragraphs=len(paragraphs))

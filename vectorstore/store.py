@@ -131,6 +131,7 @@ class Store:
                 raise StoreError(f"cannot open the store registry in {self.path}: {exc}") from exc
             db.row_factory = sqlite3.Row
             db.execute("pragma journal_mode=wal")
+            db.execute("pragma synchronous=normal")  # WAL stays consistent; a power cut may lose the last commits
             db.execute("pragma foreign_keys=on")
             self._local.db = db
         return db
@@ -246,32 +247,64 @@ class Store:
     # ---- writing -----------------------------------------------------------------------------
     def write(self, document: Document, paragraphs: list[Paragraph], embeddings) -> None:
         """Add or replace one document with its paragraphs, all at once."""
-        with self.write_lock:
-            self._write(document, paragraphs, embeddings)
+        failure = self.write_many([(document, paragraphs, embeddings)])[0]
+        if failure:
+            raise failure
 
-    def _write(self, document: Document, paragraphs: list[Paragraph], embeddings) -> None:
-        version = document.content_hash[:16]
+    def write_many(self, items: list[tuple[Document, list[Paragraph], object]]) -> list[Exception | None]:
+        """Add or replace several documents; each appears all at once, and one that fails (returned
+        in its slot) does not stop the others. Vectors go to Chroma in few large calls."""
+        with self.write_lock:
+            return self._write_many(items)
+
+    def _write_many(self, items) -> list[Exception | None]:
         db = self._db()
+        versions = [document.content_hash[:16] for document, _, _ in items]
+        previous = self._versions({document.doc_id for document, _, _ in items})
+        old_counts = dict(db.execute(
+            f"select doc_id, paragraphs from documents where doc_id in ({','.join('?' * len(previous))})",
+            list(previous)).fetchall()) if previous else {}
         with db:
-            db.execute("insert or replace into pending values (?, ?)", (document.doc_id, version))
-        records = [f"{p.paragraph_id}@{version}" for p in paragraphs]
-        metadatas = [_chroma_metadata(document, p, version) for p in paragraphs]
+            db.executemany("insert or replace into pending values (?, ?)",
+                           [(d.doc_id, v) for (d, _, _), v in zip(items, versions)])
+        records, metadatas, vectors = [], [], []
+        for (document, paragraphs, embeddings), version in zip(items, versions):
+            records += [f"{p.paragraph_id}@{version}" for p in paragraphs]
+            metadatas += [_chroma_metadata(document, p, version) for p in paragraphs]
+            vectors += [list(map(float, e)) for e in embeddings]
         for start in range(0, len(records), CHROMA_MAX_BATCH):
             end = start + CHROMA_MAX_BATCH
-            self.collection.upsert(ids=records[start:end], metadatas=metadatas[start:end],
-                                   embeddings=[list(map(float, e)) for e in embeddings[start:end]])
+            self.collection.upsert(ids=records[start:end], metadatas=metadatas[start:end], embeddings=vectors[start:end])
+        failures: list[Exception | None] = []
+        for (document, paragraphs, _), version in zip(items, versions):
+            try:
+                with db:
+                    self._insert_rows(db, document, paragraphs, version)
+                failures.append(None)
+            except sqlite3.Error as exc:
+                failures.append(StoreError(f"cannot write {document.doc_id}: {exc}"))
+        committed = self._versions({document.doc_id for document, _, _ in items})
+        stale = [f"{doc_id}#p{i}@{old}" for doc_id, old in previous.items() if committed.get(doc_id) != old
+                 for i in range(old_counts.get(doc_id, 0))]
+        stale += [record for record, meta in zip(records, metadatas)
+                  if committed.get(meta["doc_id"]) != meta["version"]]
+        for start in range(0, len(stale), CHROMA_MAX_BATCH):
+            self.collection.delete(ids=stale[start:start + CHROMA_MAX_BATCH])
         with db:
-            self._delete_rows(db, document.doc_id)
-            db.execute("insert into documents values (?,?,?,?,?,?,?,?,?,?,?)",
-                       (document.doc_id, document.title, document.author, document.date, document.source,
-                        document.location, document.language, document.content_hash, document.ingested_at,
-                        len(paragraphs), version))
-            for p in paragraphs:
-                cur = db.execute("insert into paragraphs(paragraph_id, doc_id, paragraph_index, char_start, char_end,"
-                                 " page, text) values (?,?,?,?,?,?,?)",
-                                 (p.paragraph_id, p.doc_id, p.paragraph_index, p.char_start, p.char_end, p.page, p.text))
-                db.execute("insert into paragraphs_fts(rowid, text) values (?, ?)", (cur.lastrowid, p.text))
-        self._finish(document.doc_id, keep=version)
+            db.executemany("delete from pending where doc_id = ?", [(d.doc_id,) for d, _, _ in items])
+        return failures
+
+    def _insert_rows(self, db: sqlite3.Connection, document: Document, paragraphs: list[Paragraph], version: str):
+        self._delete_rows(db, document.doc_id)
+        db.execute("insert into documents values (?,?,?,?,?,?,?,?,?,?,?)",
+                   (document.doc_id, document.title, document.author, document.date, document.source,
+                    document.location, document.language, document.content_hash, document.ingested_at,
+                    len(paragraphs), version))
+        for p in paragraphs:
+            cur = db.execute("insert into paragraphs(paragraph_id, doc_id, paragraph_index, char_start, char_end,"
+                             " page, text) values (?,?,?,?,?,?,?)",
+                             (p.paragraph_id, p.doc_id, p.paragraph_index, p.char_start, p.char_end, p.page, p.text))
+            db.execute("insert into paragraphs_fts(rowid, text) values (?, ?)", (cur.lastrowid, p.text))
 
     def remove(self, doc_id: str) -> bool:
         db = self._db()
