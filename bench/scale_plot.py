@@ -10,16 +10,21 @@ def plot(rows: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = [r["paragraphs"] for r in rows]
+    def series(key: str) -> tuple[list[int], list[float]]:
+        """Sizes that have this figure (rows of older runs may lack newer ones) and its values."""
+        have = [r for r in rows if key in r]
+        return [r["paragraphs"] for r in have], [r[key] for r in have]
+
     fig, (latency, memory) = plt.subplots(1, 2, figsize=(9, 3.4), dpi=80)
     for key, label, style in (("hybrid", "ours: hybrid (default)", "o-"), ("dense", "ours: dense", "s-"),
+                              ("first_stage", "ours: first stage, no models", "d-"),
                               ("raw", "raw Chroma query", "^--")):
-        latency.plot(sizes, [r[f"{key}_p95_ms"] for r in rows], style, label=f"{label} p95")
+        latency.plot(*series(f"{key}_p95_ms"), style, label=f"{label} p95")
     latency.axhline(100, color="grey", linewidth=0.8, linestyle=":", label="target p95 100 ms")
     latency.set(xscale="log", yscale="log", xlabel="paragraphs", ylabel="ms", title="Retrieval latency (p95)")
     for key, label, style in (("startup_rss_mb", "start-up peak RSS", "o-"), ("store_mb", "store on disk", "s-"),
                               ("fts_mb", "FTS5 index", "^--")):
-        memory.plot(sizes, [r[key] for r in rows], style, label=label)
+        memory.plot(*series(key), style, label=label)
     memory.set(xscale="log", yscale="log", xlabel="paragraphs", ylabel="MB", title="Memory and index size")
     for axes in (latency, memory):
         axes.grid(True, which="major", alpha=0.3)
