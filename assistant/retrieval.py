@@ -15,6 +15,7 @@ stored vectors, so lexical-only hits are scored too): the relevance signal abste
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -66,9 +67,7 @@ class Retriever:
             self._add_similarity(similarity, query_vector, [pid for pid, _ in lexical])
             ranked = weighted(similarity, dict(lexical), DENSE_WEIGHT)
             if self.method != "weighted" and ranked:
-                texts = {pid: p.text for pid, p in self.store.get(list(ranked)).items()}
-                ranked = {pid: score + PHRASE_WEIGHT * phrase_overlap(question, texts.get(pid, ""))
-                          for pid, score in ranked.items()}
+                ranked = self._phrase_bonus(question, ranked, n)
             if self.method == "mpnet" and ranked:
                 ranked = self._rescore(question, ranked, n)
         else:
@@ -83,6 +82,12 @@ class Retriever:
         missing = [pid for pid in paragraph_ids if pid not in similarity]
         for pid, vector in self.store.embeddings(missing).items():
             similarity[pid] = float(np.dot(query_vector, np.asarray(vector, dtype=np.float32)))
+
+    def _phrase_bonus(self, question: str, first_stage: dict[str, float], n: int) -> dict[str, float]:
+        candidates = sorted(first_stage, key=first_stage.get, reverse=True)[:n]
+        texts = {pid: p.text for pid, p in self.store.get(candidates).items()}
+        return {pid: first_stage[pid] + PHRASE_WEIGHT * phrase_overlap(question, texts.get(pid, ""))
+                for pid in candidates}
 
     def _rescore(self, question: str, first_stage: dict[str, float], n: int) -> dict[str, float]:
         from assistant.rerank import rescorer_for
@@ -110,10 +115,11 @@ def weighted(similarity: dict[str, float], bm25: dict[str, float], dense_weight:
             for pid in similarity.keys() | bm25.keys()}
 
 
-def word_pairs(text: str) -> set[tuple[str, str]]:
+@functools.lru_cache(maxsize=8192)  # paragraphs come back query after query: tokenize each once
+def word_pairs(text: str) -> frozenset[tuple[str, str]]:
     """Adjacent word pairs, lower-cased and crudely stemmed, leaving out pairs of two stopwords."""
     words = [_stem(w) for w in WORD.findall(text.lower())]
-    return {(a, b) for a, b in zip(words, words[1:]) if not (a in STOPWORDS and b in STOPWORDS)}
+    return frozenset((a, b) for a, b in zip(words, words[1:]) if not (a in STOPWORDS and b in STOPWORDS))
 
 
 def phrase_overlap(question: str, paragraph: str) -> float:
