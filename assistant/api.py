@@ -126,7 +126,7 @@ class Assistant:
                           closest=closest, standalone_question=standalone if standalone != question else None,
                           timings={k: round(v, 3) for k, v in timings.items()})
 
-        if not hits or hits[0].score < self.settings.min_relevance:
+        if not hits or max(h.score for h in hits) < self.settings.min_relevance:
             yield ABSTAIN_TEXT
             yield finish(ABSTAIN_TEXT, [], True)
             return

@@ -207,7 +207,7 @@ class Store:
 
     def dense_search(self, embedding, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, cosine similarity), best first, committed versions only."""
-        total = self.collection.count()
+        total = self.count()  # SQLite: cheaper than asking Chroma on every question
         if not total:
             return []
         result = self.collection.query(query_embeddings=[list(map(float, embedding))], n_results=min(n, total),
@@ -222,6 +222,11 @@ class Store:
         query = lexical_query(text)
         if not query:
             return []
+        if not filters:  # rank the index alone, then look up only the top n rows
+            sql = ("select p.paragraph_id, -top.rank from (select rowid, rank from paragraphs_fts "
+                   "where paragraphs_fts match ? order by rank limit ?) top join paragraphs p on p.rowid = top.rowid "
+                   "order by top.rank")
+            return [(r[0], r[1]) for r in self._db().execute(sql, [query, n])]
         where, args = filters.sql()
         sql = ("select p.paragraph_id, -bm25(paragraphs_fts) as score from paragraphs_fts "
                "join paragraphs p on p.rowid = paragraphs_fts.rowid join documents d on d.doc_id = p.doc_id "
