@@ -3,24 +3,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-CITATION_FIELDS = ("n", "paragraph_id", "doc_id", "title", "author", "date", "source", "paragraph_index",
-                   "char_start", "char_end", "page", "text", "score")
+from ingest.records import Paragraph
+
+PARAGRAPH_FIELDS = tuple(Paragraph.__dataclass_fields__)
+CITATION_FIELDS = ("n", *PARAGRAPH_FIELDS, "score")
 
 
-@dataclass(frozen=True)
-class Citation:
+@dataclass(frozen=True, kw_only=True)
+class Citation(Paragraph):
+    """A paragraph an answer cites as [n]; `score` is its similarity to the question."""
     n: int
-    paragraph_id: str
-    doc_id: str
-    title: str
-    author: str | None
-    date: str | None
-    source: str
-    paragraph_index: int
-    char_start: int
-    char_end: int
-    page: int | None
-    text: str
     score: float
 
     @classmethod
@@ -49,26 +41,14 @@ class Answer:
         return data
 
 
-LOOKUP_FIELDS = ("paragraph_id", "doc_id", "title", "author", "date", "source", "paragraph_index", "char_start",
-                 "char_end", "page", "text", "match_start", "match_end", "score")
+LOOKUP_FIELDS = (*PARAGRAPH_FIELDS, "match_start", "match_end", "score")
 VERDICTS = ("quoted", "supported", "not_found")
 
 
-@dataclass(frozen=True)
-class LookupMatch:
+@dataclass(frozen=True, kw_only=True)
+class LookupMatch(Paragraph):
     """A paragraph a looked-up text comes from: `text[match_start:match_end]` is the quoted span
     (both None when the paragraph supports a paraphrase rather than quoting it)."""
-    paragraph_id: str
-    doc_id: str
-    title: str
-    author: str | None
-    date: str | None
-    source: str
-    paragraph_index: int
-    char_start: int
-    char_end: int
-    page: int | None
-    text: str
     match_start: int | None
     match_end: int | None
     score: float  # quoted: similarity of the quote to the span; supported: support score; both in [0, 1]
