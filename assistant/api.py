@@ -83,6 +83,12 @@ class Assistant:
         """The k best paragraphs (hybrid, dense or bm25), each `Hit` scored by cosine similarity."""
         return self.retriever(method).search(question, k or self.settings.k, filters or Filters())
 
+    def as_retriever(self, k: int | None = None, filters: Filters | None = None):
+        """The hybrid search as a LangChain `BaseRetriever`; documents carry the paragraph fields."""
+        from assistant.retrieval import as_langchain_retriever
+
+        return as_langchain_retriever(self.retriever(), k or self.settings.k, filters or Filters())
+
     def ask(self, question: str, backend: str | None = None, k: int | None = None,
             filters: Filters | None = None, history: list[dict] | None = None) -> Answer:
         """The verified, cited `Answer` (or an abstention with the closest paragraphs)."""

@@ -104,3 +104,13 @@ def test_help_is_instant():
     probe = subprocess.run([sys.executable, "-c", "import sys, assistant.cli; print('torch' in sys.modules, "
                             "'chromadb' in sys.modules, 'gradio' in sys.modules)"], capture_output=True, text=True)
     assert probe.stdout.strip() == "False False False"
+
+
+def test_hybrid_search_as_a_langchain_retriever(seeded):
+    from langchain_core.retrievers import BaseRetriever
+
+    retriever = seeded.as_retriever(k=3)
+    assert isinstance(retriever, BaseRetriever)
+    docs = retriever.invoke("Which Uzbek president did Blinken meet?")
+    assert len(docs) == 3 and any("Mirziyoyev" in d.page_content for d in docs)
+    assert docs[0].id == docs[0].metadata["paragraph_id"] and "score" in docs[0].metadata
