@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Iterator
 
@@ -10,7 +11,7 @@ import numpy as np
 from assistant import chat as chat_rewrite
 from assistant import citations
 from assistant.backends import Backend, ChatModelBackend, create_backend, resolve_name
-from assistant.retrieval import Hit, Retriever
+from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from vectorstore.store import Filters, Store
@@ -27,6 +28,7 @@ class Assistant:
                                     if v is not None})
         self._store: Store | None = None
         self._backends: dict[str, Backend] = {}
+        self._backends_lock = threading.Lock()  # concurrent first questions load a model once
 
     # ---- parts, created on first use -------------------------------------------------------
     @property
@@ -47,11 +49,12 @@ class Assistant:
             return name if hasattr(name, "name") and not hasattr(name, "invoke") else ChatModelBackend(
                 getattr(name, "_llm_type", "custom"), name, "a custom chat model", self.encode)
         resolved = resolve_name(name or self.settings.backend)
-        if resolved not in self._backends:
-            self._backends[resolved] = create_backend(self.settings.merge({"backend": resolved}), self.encode)
+        with self._backends_lock:
+            if resolved not in self._backends:
+                self._backends[resolved] = create_backend(self.settings.merge({"backend": resolved}), self.encode)
         return self._backends[resolved]
 
-    def retriever(self, method: str = "hybrid") -> Retriever:
+    def retriever(self, method: str = DEFAULT_METHOD) -> Retriever:
         return Retriever(self.store, lambda q: self.encode([q])[0], method)
 
     # ---- library -----------------------------------------------------------------------------
@@ -79,7 +82,7 @@ class Assistant:
 
     # ---- questions ---------------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
-                 method: str = "hybrid") -> list[Hit]:
+                 method: str = DEFAULT_METHOD) -> list[Hit]:
         """The k best paragraphs (hybrid, dense or bm25), each `Hit` scored by cosine similarity."""
         return self.retriever(method).search(question, k or self.settings.k, filters or Filters())
 
