@@ -10,6 +10,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from vectorstore.store import doc_of
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -322,11 +324,11 @@ def build(assistant):
             yield messages(turns), turns, ""
 
     def open_citation(paragraph_id):
-        doc_id = (paragraph_id or "").rsplit("#p", 1)[0]
+        doc_id = doc_of(paragraph_id or "")
         paragraphs = assistant.paragraphs(doc_id) if doc_id else []
         if not paragraphs:
             return gr.Column(visible=True), '<div class="error">That document is no longer in the library.</div>'
-        document = next((d for d in assistant.documents() if d.doc_id == doc_id), None)
+        document = assistant.document(doc_id)
         return gr.Column(visible=True), article_html(document, paragraphs, paragraph_id)
 
     def library_state():

