@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,13 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SQUAD = SHARED / "eval" / "squad2-dev"
 TEST_OUTPUT = ROOT / "test-output"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for the app and `chroma run` in tests)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def pytest_configure(config):

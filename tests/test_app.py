@@ -2,21 +2,15 @@
 safe (escaping, sanitized upload names, zip-slip-proof unpacking)."""
 from __future__ import annotations
 
-import socket
 import zipfile
 
 import pytest
 
 import app
 from assistant.types import Answer, Citation
+from conftest import free_port
 
 QUESTION = "Which Uzbek president did Blinken meet?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

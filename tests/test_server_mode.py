@@ -10,17 +10,12 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import free_port
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     chroma = Path(sys.executable).with_name("chroma")
     process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
@@ -66,7 +61,7 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, corpus_dir, tmp_p
 
 
 def test_unreachable_chroma_server_is_a_clear_error(tmp_path, capsys):
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     code = main(["ingest", str(Path(__file__).parent), "--store", str(tmp_path / "s"), "--chroma-url", url])
     err = capsys.readouterr().err
     assert code == 2 and url.split("//")[1] in err and "chroma run" in err and "Traceback" not in err
