@@ -131,12 +131,13 @@ class Assistant:
         hits = self.retrieve(standalone, k, filters)
         timings = {"retrieve": time.perf_counter() - started}
 
-        def finish(text: str, cited: list[int], abstained: bool) -> Answer:
+        def finish(text: str, cited: list[int], abstained: bool, confidence: float | None = None) -> Answer:
             timings["total"] = time.perf_counter() - started
             closest = [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], 1)] if abstained else []
             return Answer(question=question, answer=text, abstained=abstained, backend=chosen.name,
                           citations=[Citation.from_hit(n, hits[i]) for n, i in enumerate(cited, 1)],
                           closest=closest, standalone_question=standalone if standalone != question else None,
+                          confidence=None if confidence is None else round(confidence, 3),
                           timings={k: round(v, 3) for k, v in timings.items()})
 
         if not hits or max(h.score for h in hits) < self.settings.min_relevance:
@@ -153,5 +154,19 @@ class Assistant:
         timings["verify"] = time.perf_counter() - started - timings["retrieve"] - timings["generate"]
         if verified.abstained:
             yield finish(ABSTAIN_TEXT, [], True)
+            return
+        confidence = self._confidence(chosen, standalone, hits[verified.cited[0]], timings)
+        if confidence is not None and confidence < self.settings.min_confidence:
+            yield finish(ABSTAIN_TEXT, [], True, confidence)
         else:
-            yield finish(verified.text, verified.cited, False)
+            yield finish(verified.text, verified.cited, False, confidence)
+
+    def _confidence(self, backend: Backend, question: str, main_source: Hit, timings: dict) -> float | None:
+        """The backend's own yes/no judgement on the answer's first cited paragraph, where it has one."""
+        judge = getattr(backend, "confidence", None)
+        if judge is None or self.settings.min_confidence <= 0:
+            return None
+        started = time.perf_counter()
+        confidence = judge(question, main_source.paragraph.text)
+        timings["check"] = time.perf_counter() - started
+        return confidence

@@ -3,6 +3,7 @@ markers that refer to the position of each hit (1-based). LLM backends are LangC
 `extractive` needs no LLM."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from pathlib import Path
 from typing import Iterator, Protocol
@@ -25,6 +26,9 @@ class Backend(Protocol):
 
     def stream(self, question: str, hits: list) -> Iterator[str]: ...
 
+    # optional: `confidence(question, paragraph) -> float | None`, the model's own P(the paragraph
+    # answers exactly this question); below `min_confidence` the assistant abstains
+
 
 class ChatModelBackend:
     """Any LangChain chat model: the prompt goes in, streamed text comes out."""
@@ -33,10 +37,24 @@ class ChatModelBackend:
         self.name, self.chat_model, self.where, self.encode = name, chat_model, where, encode
 
     def stream(self, question: str, hits: list) -> Iterator[str]:
-        try:
+        with self._reachable():
             for chunk in self.chat_model.stream(prompting.messages(question, hits, self.encode)):
                 if chunk.content:
                     yield chunk.content
+
+    def confidence(self, question: str, paragraph: str) -> float | None:
+        """The model's probability that `paragraph` answers exactly `question`; None for models
+        that cannot report one (only the local llama model reads it from its logits)."""
+        judge = getattr(self.chat_model, "yes_probability", None)
+        if judge is None:
+            return None
+        with self._reachable():
+            return judge(prompting.check_messages(question, paragraph, self.encode))
+
+    @contextlib.contextmanager
+    def _reachable(self):
+        try:
+            yield
         except (ConnectionError, OSError) as exc:
             raise BackendUnavailable(f"{self.name} backend at {self.where} is unreachable ({exc.__class__.__name__}); "
                                      "start it or point --base-url at it") from exc

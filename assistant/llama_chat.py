@@ -6,6 +6,8 @@ import os
 import threading
 from typing import Any, Iterator
 
+import numpy as np
+
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -14,15 +16,55 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
-GENERATION_LOCK = threading.Lock()  # one llama.cpp context: concurrent web users take turns
+GENERATION_LOCK = threading.Lock()  # one model on the CPU: concurrent web users take turns
 
 
 @functools.cache
-def load_llama(path: str, n_ctx: int, threads: int | None):
+def load_llama(path: str, n_ctx: int, threads: int | None, purpose: str = "answer"):
+    """One llama.cpp context per purpose: answers and yes/no checks each keep their own cached
+    system-prompt prefix (the weights are memory-mapped once and shared)."""
     from llama_cpp import Llama
 
     return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads or os.cpu_count(), n_batch=256,
                  verbose=False, seed=0)
+
+
+@functools.cache
+def _chat_formatter(llm):
+    """The GGUF's own chat template, as `create_chat_completion` applies it; None without one."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        return None
+    special = lambda token: llm._model.token_get_text(token) if token != -1 else ""  # noqa: E731
+    return Jinja2ChatFormatter(template=template, eos_token=special(llm.token_eos()),
+                               bos_token=special(llm.token_bos()))
+
+
+@functools.cache
+def _word_tokens(llm, word: str) -> tuple[int, ...]:
+    """Single tokens spelling `word` as a reply starts: "yes", "Yes", " YES", ..."""
+    found = set()
+    for variant in (word, word.capitalize(), word.upper()):
+        for lead in ("", " "):
+            tokens = llm.tokenize((lead + variant).encode(), add_bos=False, special=False)
+            if len(tokens) == 1:
+                found.add(tokens[0])
+    return tuple(sorted(found))
+
+
+def next_token_logits(llm, tokens: list[int]) -> np.ndarray:
+    """Evaluate only the tokens the context has not cached yet; the logits of the last position."""
+    import llama_cpp
+
+    cached = llm.input_ids[:llm.n_tokens].tolist()
+    keep, limit = 0, min(len(cached), len(tokens) - 1)
+    while keep < limit and cached[keep] == tokens[keep]:
+        keep += 1
+    llm.n_tokens = keep  # eval() drops the stale cache beyond this point
+    llm.eval(tokens[keep:])
+    return np.ctypeslib.as_array(llama_cpp.llama_get_logits(llm.ctx), shape=(llm.n_vocab(),)).astype(np.float64)
 
 
 class LlamaChatModel(BaseChatModel):
@@ -31,6 +73,7 @@ class LlamaChatModel(BaseChatModel):
     threads: int | None = None
     max_tokens: int = 256
     temperature: float = 0.0
+    check_ctx: int = 1024
 
     @property
     def _llm_type(self) -> str:
@@ -60,3 +103,21 @@ class LlamaChatModel(BaseChatModel):
                     if run_manager:
                         run_manager.on_llm_new_token(text, chunk=chunk)
                     yield chunk
+
+    def yes_probability(self, messages: list[BaseMessage] | list[tuple[str, str]]) -> float | None:
+        """P(yes) / (P(yes) + P(no)) for the reply's first token, read from the logits instead of
+        sampled: a graded judgement that a threshold can calibrate. None when the GGUF has no chat
+        template to format the question with."""
+        from langchain_core.messages import convert_to_messages
+
+        with GENERATION_LOCK:
+            llm = load_llama(self.model_path, self.check_ctx, self.threads, "check")
+            formatter = _chat_formatter(llm)
+            if formatter is None:
+                return None
+            prompt = formatter(messages=self._payload(convert_to_messages(messages))).prompt
+            logits = next_token_logits(llm, llm.tokenize(prompt.encode(), add_bos=False, special=True))
+        probabilities = np.exp(logits - logits.max())
+        yes = probabilities[list(_word_tokens(llm, "yes"))].sum()
+        no = probabilities[list(_word_tokens(llm, "no"))].sum()
+        return float(yes / (yes + no)) if yes + no > 0 else None

@@ -17,6 +17,7 @@ SYSTEM = (
     "5. Answer in one to three short sentences.\n"
     "Example: The talks were held in Astana [2]. Both ministers praised the reforms [1][3].")
 NOT_FOUND = "NOT_FOUND"
+CHECK_SYSTEM = "You judge whether a passage answers a question. Reply yes or no."
 MAX_SOURCE_CHARS = 220  # ~50 tokens: five sources keep the first token within seconds on 2 cores
 WORD = re.compile(r"\w+")
 
@@ -68,6 +69,15 @@ def user_message(question: str, hits, encode=None) -> str:
 
 def messages(question: str, hits, encode=None) -> list[tuple[str, str]]:
     return [("system", SYSTEM), ("human", user_message(question, hits, encode))]
+
+
+def check_messages(question: str, paragraph: str, encode=None) -> list[tuple[str, str]]:
+    """Asked apart from the answer: SQuAD-style near misses (a paragraph on the topic that answers
+    a slightly different question) get answered, but a bare yes/no on the passage catches many."""
+    passage = fence(trim(paragraph, question, encode))
+    return [("system", CHECK_SYSTEM),
+            ("human", f"Passage: {passage}\n\nQuestion: {question}\n\n"
+                      "Does the passage state the answer to this exact question? Reply yes or no.")]
 
 
 def _short(text: str, limit: int = 40) -> str:

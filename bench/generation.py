@@ -51,9 +51,12 @@ def chain(assistant, question: str) -> dict:
             last = time.perf_counter()
             first = first or last
             tokens += 1
-    end = time.perf_counter()  # after citation verification
+        else:
+            answer = event
+    end = time.perf_counter()  # after citation verification and the confidence check
     return {"first_token_s": first - started, "tokens": tokens, "gen_tok_s": (tokens - 1) / max(last - first, 1e-9),
-            "verify_s": end - last, "total_s": end - started}
+            "verify_s": answer.timings.get("verify", 0.0), "check_s": answer.timings.get("check", 0.0),
+            "after_last_token_s": end - last, "total_s": end - started}
 
 
 def main() -> int:
@@ -95,6 +98,9 @@ def main() -> int:
     print(f"{'':8} {'first token p50 (s)':>20} {'gen tok/s p50':>14}")
     for mode in ("direct", "chain"):
         print(f"{mode:8} {summary[mode]['first_token_s_p50']:>20.2f} {summary[mode]['gen_tok_s_p50']:>14.1f}")
+    chained = [r for r in rows if r["mode"] == "chain"]
+    print(f"after the last token: verification {statistics.median(r['verify_s'] for r in chained):.2f} s, "
+          f"confidence check {statistics.median(r['check_s'] for r in chained):.2f} s (p50)")
     print(f"chain overhead on first token: {overhead:+.1%} "
           f"(user prompt ~{statistics.median(r['user_prompt_tokens'] for r in rows):.0f} tokens, 5 sources)")
     out = ROOT / "bench" / "out"

@@ -12,7 +12,7 @@ from assistant.cli import main
 from assistant.types import CITATION_FIELDS, LOOKUP_FIELDS
 
 QUESTION = "What did Blinken say about sanctions on Chinese companies?"
-ANSWER_FIELDS = {"question", "answer", "abstained", "backend", "citations", "closest", "standalone_question",
+ANSWER_FIELDS = {"question", "answer", "abstained", "backend", "citations", "closest", "standalone_question", "confidence",
                  "timings"}
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from pydantic import Field
 
 from assistant.backends import BackendUnavailable, ChatModelBackend
 from assistant.chat import standalone_question
@@ -78,6 +79,45 @@ def test_model_saying_not_found_abstains_with_closest_paragraphs(seeded):
 def test_answer_with_no_supported_sentence_abstains(seeded):
     answer = seeded.ask(QUESTION, backend=fake("Penguins run the embassy kitchen on Tuesdays [1]."))
     assert answer.abstained and not answer.citations
+
+
+class JudgingFake(FakeListChatModel):
+    """A fake that also reports a yes/no judgement from its logits, as the local llama model does."""
+    judgement: float = 0.9
+    asked: list = Field(default_factory=list)
+
+    def yes_probability(self, messages):
+        self.asked.append(messages)
+        return self.judgement
+
+
+def test_low_confidence_in_the_main_source_abstains_with_closest_paragraphs(seeded):
+    n = hit_index(seeded, QUESTION, "Mirziyoyev")
+    model = JudgingFake(responses=[f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."], judgement=0.2)
+    answer = seeded.ask(QUESTION, backend=model)
+    assert answer.abstained and not answer.citations and answer.closest
+    assert answer.confidence == 0.2 and "check" in answer.timings
+    assert len(model.asked) == 1
+    (_, system), (_, human) = model.asked[0]
+    assert "Mirziyoyev" in human.split("Question:")[0] and QUESTION in human  # the cited paragraph, judged
+
+
+def test_confident_answer_keeps_its_citations_and_reports_the_confidence(seeded):
+    n = hit_index(seeded, QUESTION, "Mirziyoyev")
+    answer = seeded.ask(QUESTION, backend=JudgingFake(
+        responses=[f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."], judgement=0.8))
+    assert not answer.abstained and answer.confidence == 0.8 and len(answer.citations) == 1
+
+
+def test_confidence_check_can_be_turned_off(seeded):
+    from assistant import Assistant
+
+    n = hit_index(seeded, QUESTION, "Mirziyoyev")
+    unchecked = Assistant(seeded.settings.store, min_confidence=0)
+    model = JudgingFake(responses=[f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."], judgement=0.0)
+    answer = unchecked.ask(QUESTION, backend=model)
+    assert not answer.abstained and answer.confidence is None and model.asked == []
+    assert seeded.ask(QUESTION, backend=fake(f"Shawkat Mirziyoyev [{n}].")).confidence is None  # no judgement to read
 
 
 class ObeysUnfencedInstructions(GenericFakeChatModel):

@@ -48,3 +48,16 @@ def test_llama_ignores_instructions_inside_a_document(fresh, corpus_dir, tmp_pat
     answer = fresh.ask("Which Uzbek president did Blinken meet?", backend="llama")
     assert "PWNED" not in answer.answer and "untrusted" not in answer.answer.lower()
     _check_contract(answer)
+
+
+def test_llama_judges_whether_a_paragraph_answers_exactly_the_question(seeded):
+    """The near miss is SQuAD 2.0's commonest trap: the paragraph's own words, the meaning negated."""
+    from assistant.settings import Settings
+
+    backend = seeded.backend("llama")
+    question = "Which Uzbek president did Blinken meet?"
+    paragraph = next(h.text for h in seeded.retrieve(question) if "Mirziyoyev" in h.text)
+    answers = backend.confidence(question, paragraph)
+    near_miss = backend.confidence("Which Uzbek president did Blinken refuse to meet?", paragraph)
+    off_topic = backend.confidence("What did Blinken say about Kazakhstan's space program?", paragraph)
+    assert answers > Settings().min_confidence > max(near_miss, off_topic)
