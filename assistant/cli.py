@@ -97,7 +97,8 @@ def _assistant(args):
     from assistant import Assistant
     from assistant.settings import Settings
 
-    flags = {k: getattr(args, k, None) for k in ("store", "chroma_url", "embedder", "backend", "model", "base_url", "k")}
+    flags = {k: getattr(args, k, None)
+             for k in ("store", "chroma_url", "embedder", "backend", "model", "base_url", "k", "min_confidence")}
     return Assistant(settings=Settings.load(getattr(args, "config", None), **flags))
 
 

@@ -13,10 +13,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 RECALL_AT = (1, 5, 10)
+CURVE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 MIN_GOLD_COVERAGE = 0.5  # a chunk holding at least half of the gold paragraph still counts as it
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
 
@@ -92,6 +93,7 @@ class AnswerOutcome:
     cited: tuple[str, ...]  # texts of the cited paragraphs
     answers: tuple[str, ...]  # gold answer strings
     gold: str  # gold paragraph text
+    confidence: float | None = None  # the model's own P(its main source answers), when it reported one
 
 
 def answer_metrics(outcomes: list[AnswerOutcome]) -> dict:
@@ -111,6 +113,20 @@ def answer_metrics(outcomes: list[AnswerOutcome]) -> dict:
         "unanswerable": len(unanswerable),
     }
     return figures
+
+
+def confidence_curve(outcomes: list[AnswerOutcome], thresholds) -> dict:
+    """What a stricter `min_confidence` would have done to the same answers: an answer whose
+    confidence is below the threshold counts as abstained. (A looser threshold than the run's own
+    cannot be replayed: those answers were never produced.)"""
+    curve = {}
+    for threshold in thresholds:
+        replayed = [o if o.abstained or o.confidence is None or o.confidence >= threshold
+                    else replace(o, abstained=True, answer="", cited=()) for o in outcomes]
+        figures = answer_metrics(replayed)
+        curve[f"{threshold:g}"] = {k: figures[k] for k in (
+            "false_abstention_rate_answerable", "abstention_rate_unanswerable", "citation_precision", "f1")}
+    return curve
 
 
 def _mean(values) -> float | None:
@@ -157,6 +173,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--backend", choices=["auto", "llama", "extractive", "ollama", "openai"],
                         help="also answer each question and score answers, citations and abstention")
     parser.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
+    parser.add_argument("--min-confidence", type=float,
+                        help="abstain below this model confidence (default: the setting, 0.5); run with a low "
+                             "value (0.01) to see every stricter threshold in the report's confidence_curve")
     parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
 
 
@@ -186,16 +205,20 @@ def run(args, make_assistant) -> int:
                 outcomes.append(AnswerOutcome(
                     answerable=q["answerable"], abstained=answer.abstained,
                     answer=re.sub(r"\s*\[\d+\]", "", answer.answer), cited=tuple(c.text for c in answer.citations),
-                    answers=tuple(q["answers"]), gold=q["paragraph_text"]))
+                    answers=tuple(q["answers"]), gold=q["paragraph_text"], confidence=answer.confidence))
         result = {
             "config": {"corpus": str(args.corpus), "questions": str(args.questions), "limit": args.limit,
                        "k": k, "method": args.method, "backend": args.backend,
+                       "min_confidence": assistant.settings.min_confidence,
                        "store": "temporary" if args.store == scratch else args.store,
                        "embedder": assistant.settings.embedder, "paragraphs": assistant.store.count()},
             "retrieval": {**retrieval_metrics(ranks), **latency_summary(latencies)},
         }
         if args.backend:
             result["answers"] = answer_metrics(outcomes)
+            stricter = [t for t in CURVE_THRESHOLDS if t > assistant.settings.min_confidence]
+            if any(o.confidence is not None for o in outcomes) and stricter:
+                result["confidence_curve"] = confidence_curve(outcomes, stricter)
     _print(result, args.json)
     return 0
 
@@ -210,3 +233,6 @@ def _print(result: dict, as_json: bool) -> None:
         for name, value in result.get(section, {}).items():
             shown = "n/a" if value is None else f"{value:.4f}" if isinstance(value, float) else value
             print(f"{section:9} {name:34} {shown}")
+    for threshold, figures in result.get("confidence_curve", {}).items():
+        print(f"min_confidence {threshold}: " + ", ".join(
+            f"{name} {'n/a' if value is None else f'{value:.3f}'}" for name, value in figures.items()))

@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from assistant.evaluation import (AnswerOutcome, answer_metrics, citation_correct, exact_match, gold_rank,
-                                  latency_summary, load_questions, matches_gold, retrieval_metrics, token_f1)
+from assistant.evaluation import (AnswerOutcome, answer_metrics, citation_correct, confidence_curve, exact_match,
+                                  gold_rank, latency_summary, load_questions, matches_gold, retrieval_metrics,
+                                  token_f1)
 from tests.conftest import SQUAD
 
 GOLD = "The Normans were the people who gave their name to Normandy, a region in France."
@@ -73,6 +74,20 @@ def test_answer_metrics_by_hand():
     assert figures["false_abstention_rate_answerable"] == pytest.approx(1 / 3)
     assert figures["abstention_rate_unanswerable"] == 0.5
     assert (figures["answerable"], figures["unanswerable"]) == (3, 2)
+
+
+def test_confidence_curve_replays_stricter_thresholds():
+    outcomes = [
+        AnswerOutcome(True, False, "France", (GOLD,), ("France",), GOLD, confidence=0.9),
+        AnswerOutcome(True, False, "Rollo", ("unrelated text",), ("France",), GOLD, confidence=0.45),
+        AnswerOutcome(False, False, "Rollo", (GOLD,), (), GOLD, confidence=0.55),
+        AnswerOutcome(False, True, "", (), (), GOLD, confidence=0.2),  # abstained in the run itself
+    ]
+    curve = confidence_curve(outcomes, (0.5, 0.6))
+    assert curve["0.5"]["false_abstention_rate_answerable"] == 0.5
+    assert curve["0.5"]["citation_precision"] == 1.0  # the wrong citation went with its answer
+    assert curve["0.5"]["abstention_rate_unanswerable"] == 0.5
+    assert curve["0.6"]["abstention_rate_unanswerable"] == 1.0
 
 
 def test_latency_summary():
