@@ -17,6 +17,7 @@ from assistant.types import Answer, Citation
 from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
+JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
 
 
 class Assistant:
@@ -131,42 +132,57 @@ class Assistant:
         hits = self.retrieve(standalone, k, filters)
         timings = {"retrieve": time.perf_counter() - started}
 
-        def finish(text: str, cited: list[int], abstained: bool, confidence: float | None = None) -> Answer:
+        def finish(text: str, sources: list[Hit], cited: list[int], abstained: bool,
+                   confidence: float | None = None) -> Answer:
             timings["total"] = time.perf_counter() - started
             closest = [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], 1)] if abstained else []
             return Answer(question=question, answer=text, abstained=abstained, backend=chosen.name,
-                          citations=[Citation.from_hit(n, hits[i]) for n, i in enumerate(cited, 1)],
+                          citations=[Citation.from_hit(n, sources[i]) for n, i in enumerate(cited, 1)],
                           closest=closest, standalone_question=standalone if standalone != question else None,
                           confidence=None if confidence is None else round(confidence, 3),
                           timings={k: round(v, 3) for k, v in timings.items()})
 
-        if not hits or max(h.score for h in hits) < self.settings.min_relevance:
+        relevant = bool(hits) and max(h.score for h in hits) >= self.settings.min_relevance
+        sources, confidence = self._screen(chosen, standalone, hits, timings) if relevant else ([], None)
+        if not sources:
             yield ABSTAIN_TEXT
-            yield finish(ABSTAIN_TEXT, [], True)
+            yield finish(ABSTAIN_TEXT, [], [], True, confidence)
             return
         raw = []
-        for chunk in chosen.stream(standalone, hits):
+        generating = time.perf_counter()
+        for chunk in chosen.stream(standalone, sources):
             timings.setdefault("first_token", time.perf_counter() - started)
             raw.append(chunk)
             yield chunk
-        timings["generate"] = time.perf_counter() - started - timings["retrieve"]
-        verified = citations.verify("".join(raw), [h.paragraph.text for h in hits], self.encode)
-        timings["verify"] = time.perf_counter() - started - timings["retrieve"] - timings["generate"]
+        timings["generate"] = time.perf_counter() - generating
+        verifying = time.perf_counter()
+        verified = citations.verify("".join(raw), [h.paragraph.text for h in sources], self.encode)
+        timings["verify"] = time.perf_counter() - verifying
         if verified.abstained:
-            yield finish(ABSTAIN_TEXT, [], True)
-            return
-        confidence = self._confidence(chosen, standalone, hits[verified.cited[0]], timings)
-        if confidence is not None and confidence < self.settings.min_confidence:
-            yield finish(ABSTAIN_TEXT, [], True, confidence)
+            yield finish(ABSTAIN_TEXT, [], [], True, confidence)
         else:
-            yield finish(verified.text, verified.cited, False, confidence)
+            yield finish(verified.text, sources, verified.cited, False, confidence)
 
-    def _confidence(self, backend: Backend, question: str, main_source: Hit, timings: dict) -> float | None:
-        """The backend's own yes/no judgement on the answer's first cited paragraph, where it has one."""
+    def _screen(self, backend: Backend, question: str, hits: list[Hit], timings: dict) -> tuple[list[Hit], float | None]:
+        """Of the top paragraphs, those the backend itself judges to answer exactly this question, one
+        per document (its best judged: a second paragraph of the same article rarely holds the answer,
+        a second article is a witness whose agreement or disagreement the answer should show), best
+        first; and the best judgement. Every hit, and None, for backends that cannot judge.
+        Judging before generating means an answer is never streamed and then withdrawn, abstaining
+        costs no generation, and the prompt holds only the paragraphs worth citing."""
         judge = getattr(backend, "confidence", None)
         if judge is None or self.settings.min_confidence <= 0:
-            return None
+            return hits, None
         started = time.perf_counter()
-        confidence = judge(question, main_source.paragraph.text)
+        judged = []
+        for hit in hits[:JUDGED_SOURCES]:
+            confidence = judge(question, hit.paragraph.text)
+            if confidence is None:  # a chat model with no logits to read
+                return hits, None
+            judged.append((hit, confidence))
         timings["check"] = time.perf_counter() - started
-        return confidence
+        best_per_document: dict[str, Hit] = {}
+        for hit, confidence in sorted(judged, key=lambda pair: -pair[1]):
+            if confidence >= self.settings.min_confidence:
+                best_per_document.setdefault(hit.paragraph.doc_id, hit)
+        return list(best_per_document.values()), max(confidence for _, confidence in judged)

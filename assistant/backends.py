@@ -27,7 +27,7 @@ class Backend(Protocol):
     def stream(self, question: str, hits: list) -> Iterator[str]: ...
 
     # optional: `confidence(question, paragraph) -> float | None`, the model's own P(the paragraph
-    # answers exactly this question); below `min_confidence` the assistant abstains
+    # answers exactly this question); sources below `min_confidence` are not used
 
 
 class ChatModelBackend:

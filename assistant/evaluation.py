@@ -117,7 +117,9 @@ def answer_metrics(outcomes: list[AnswerOutcome]) -> dict:
 
 def confidence_curve(outcomes: list[AnswerOutcome], thresholds) -> dict:
     """What a stricter `min_confidence` would have done to the same answers: an answer whose
-    confidence is below the threshold counts as abstained. (A looser threshold than the run's own
+    confidence (its best source's judgement) is below the threshold counts as abstained, as it would
+    be. A kept answer is scored as given, though the stricter run would also have left the sources
+    judged between the two thresholds out of its prompt. (A looser threshold than the run's own
     cannot be replayed: those answers were never produced.)"""
     curve = {}
     for threshold in thresholds:

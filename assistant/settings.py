@@ -26,7 +26,7 @@ class Settings:
     max_tokens: int = 256
     max_file_mb: float = 50.0
     min_relevance: float = 0.3  # below this dense similarity, retrieval counts as "nothing relevant"
-    min_confidence: float = 0.5  # below the model's own P(its main source answers), abstain; 0 = no check
+    min_confidence: float = 0.5  # sources the model judges below this are not used; none left: abstain; 0 = no check
 
     @classmethod
     def load(cls, config: str | os.PathLike | None = None, **flags) -> "Settings":

@@ -32,7 +32,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     closest: list[Citation] = field(default_factory=list)  # offered when abstaining; not cited
     standalone_question: str | None = None  # the rewritten follow-up, when there was history
-    confidence: float | None = None  # the model's P(its main source answers the question); llama only
+    confidence: float | None = None  # the model's P(its best source answers the question); llama only
     timings: dict = field(default_factory=dict)  # seconds: retrieve, first_token, generate, verify, check, total
 
     def to_dict(self) -> dict:

@@ -1,8 +1,11 @@
 """Local-model speed: time to first token and generated tokens/s through our chain vs a direct
-llama-cpp-python call on the same prompt, measured side by side in one run.
+llama-cpp-python call on the same prompt, measured side by side in one run; then the default
+pipeline, whose source check runs before the first token and leaves only the judged sources.
 
-Before every measured call the KV cache is reset and primed with the system prompt only, so both
-sides start from the same state a running app is in (system prefix cached, sources not).
+Before every measured call the KV cache is reset and primed with the system prompt only, so every
+side starts from the same state a running app is in (system prefix cached, sources not). The
+overhead is measured with the source check off (`min_confidence=0`): the same five-source prompt
+on both sides.
 
     .venv/bin/python bench/generation.py [--store DIR] [--rounds 2]
 """
@@ -53,9 +56,10 @@ def chain(assistant, question: str) -> dict:
             tokens += 1
         else:
             answer = event
-    end = time.perf_counter()  # after citation verification and the confidence check
+    end = time.perf_counter()  # after citation verification
     return {"first_token_s": first - started, "tokens": tokens, "gen_tok_s": (tokens - 1) / max(last - first, 1e-9),
-            "verify_s": answer.timings.get("verify", 0.0), "check_s": answer.timings.get("check", 0.0),
+            "check_s": answer.timings.get("check", 0.0), "verify_s": answer.timings.get("verify", 0.0),
+            "sources_cited": len(answer.citations), "abstained": answer.abstained,
             "after_last_token_s": end - last, "total_s": end - started}
 
 
@@ -69,40 +73,49 @@ def main() -> int:
     from assistant import Assistant, prompting
     from assistant.llama_chat import load_llama
 
-    assistant = Assistant(store=args.store or tempfile.mkdtemp(prefix="bench-gen-"), backend="llama")
-    if not assistant.documents():
-        assistant.ingest([args.corpus])
-    model = assistant.backend("llama").chat_model
+    store = args.store or tempfile.mkdtemp(prefix="bench-gen-")
+    unchecked = Assistant(store=store, backend="llama", min_confidence=0)
+    default = Assistant(store=store, backend="llama")
+    if not default.documents():
+        default.ingest([args.corpus])
+    model = default.backend("llama").chat_model
     llm = load_llama(model.model_path, model.n_ctx, model.threads)
+    modes = ("direct", "chain", "default")
     rows = []
     for round_ in range(args.rounds):
         for i, question in enumerate(QUESTIONS):
-            hits = assistant.retrieve(question)
+            hits = default.retrieve(question)
             messages = [{"role": "system" if r == "system" else "user", "content": c}
-                        for r, c in prompting.messages(question, hits, assistant.encode)]
-            prompt_tokens = len(llm.tokenize(prompting.user_message(question, hits, assistant.encode).encode()))
-            order = ("direct", "chain") if (round_ + i) % 2 == 0 else ("chain", "direct")
-            for mode in order:
+                        for r, c in prompting.messages(question, hits, default.encode)]
+            prompt_tokens = len(llm.tokenize(prompting.user_message(question, hits, default.encode).encode()))
+            shift = (round_ + i) % len(modes)
+            for mode in modes[shift:] + modes[:shift]:
                 prime(llm, prompting.SYSTEM)
-                result = direct(llm, messages, model.max_tokens) if mode == "direct" else chain(assistant, question)
+                result = (direct(llm, messages, model.max_tokens) if mode == "direct"
+                          else chain(unchecked if mode == "chain" else default, question))
                 rows.append({"mode": mode, "question": question, "sources": len(hits),
                              "user_prompt_tokens": prompt_tokens, **result})
     summary = {}
-    for mode in ("direct", "chain"):
-        mine = [r for r in rows if r["mode"] == mode]
+    for mode in modes:
+        mine = [r for r in rows if r["mode"] == mode and not r.get("abstained")]  # an abstention streams no answer
         summary[mode] = {"first_token_s_p50": statistics.median(r["first_token_s"] for r in mine),
                          "gen_tok_s_p50": statistics.median(r["gen_tok_s"] for r in mine)}
     overhead = summary["chain"]["first_token_s_p50"] / summary["direct"]["first_token_s_p50"] - 1
+    screened = [r for r in rows if r["mode"] == "default"]
+    summary["default"].update(check_s_p50=statistics.median(r["check_s"] for r in screened),
+                              verify_s_p50=statistics.median(r["verify_s"] for r in screened))
     report = {"threads": model.threads or os.cpu_count(), "n_ctx": model.n_ctx, "model": Path(model.model_path).name,
               "summary": summary, "chain_first_token_overhead": overhead, "runs": rows}
-    print(f"{'':8} {'first token p50 (s)':>20} {'gen tok/s p50':>14}")
-    for mode in ("direct", "chain"):
-        print(f"{mode:8} {summary[mode]['first_token_s_p50']:>20.2f} {summary[mode]['gen_tok_s_p50']:>14.1f}")
-    chained = [r for r in rows if r["mode"] == "chain"]
-    print(f"after the last token: verification {statistics.median(r['verify_s'] for r in chained):.2f} s, "
-          f"confidence check {statistics.median(r['check_s'] for r in chained):.2f} s (p50)")
+    labels = {"direct": "direct llama-cpp-python, 5 sources", "chain": "our chain, check off, 5 sources",
+              "default": "default: check, then judged sources"}
+    print(f"{'':38} {'first token p50 (s)':>20} {'gen tok/s p50':>14}")
+    for mode in modes:
+        print(f"{labels[mode]:38} {summary[mode]['first_token_s_p50']:>20.2f} {summary[mode]['gen_tok_s_p50']:>14.1f}")
     print(f"chain overhead on first token: {overhead:+.1%} "
           f"(user prompt ~{statistics.median(r['user_prompt_tokens'] for r in rows):.0f} tokens, 5 sources)")
+    print(f"default: source check {summary['default']['check_s_p50']:.2f} s before the first token, "
+          f"verification {summary['default']['verify_s_p50']:.2f} s after the last (p50); "
+          f"{sum(r['abstained'] for r in screened)} of {len(screened)} abstained")
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "generation.json").write_text(json.dumps(report, indent=2))

@@ -82,31 +82,63 @@ def test_answer_with_no_supported_sentence_abstains(seeded):
 
 
 class JudgingFake(FakeListChatModel):
-    """A fake that also reports a yes/no judgement from its logits, as the local llama model does."""
+    """A fake that also reports a yes/no judgement from its logits, as the local llama model does:
+    `judgements` maps a word of the judged passage to its P(yes); other passages get `judgement`."""
     judgement: float = 0.9
+    judgements: dict = Field(default_factory=dict)
     asked: list = Field(default_factory=list)
+    prompts: list = Field(default_factory=list)
 
     def yes_probability(self, messages):
         self.asked.append(messages)
-        return self.judgement
+        passage = messages[-1][1].split("Question:")[0]
+        return next((p for word, p in self.judgements.items() if word in passage), self.judgement)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.prompts.append("\n".join(m.content for m in messages))
+        return super()._stream(messages, stop, run_manager, **kwargs)
 
 
-def test_low_confidence_in_the_main_source_abstains_with_closest_paragraphs(seeded):
-    n = hit_index(seeded, QUESTION, "Mirziyoyev")
-    model = JudgingFake(responses=[f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."], judgement=0.2)
-    answer = seeded.ask(QUESTION, backend=model)
+def test_sources_judged_not_to_answer_abstain_before_generating(seeded):
+    model = JudgingFake(responses=["Blinken met Uzbek president Shawkat Mirziyoyev [1]."], judgement=0.2)
+    events = list(seeded.stream(QUESTION, backend=model))
+    answer = events[-1]
     assert answer.abstained and not answer.citations and answer.closest
-    assert answer.confidence == 0.2 and "check" in answer.timings
-    assert len(model.asked) == 1
-    (_, system), (_, human) = model.asked[0]
-    assert "Mirziyoyev" in human.split("Question:")[0] and QUESTION in human  # the cited paragraph, judged
+    assert events[:-1] == [answer.answer]  # nothing streamed and then withdrawn
+    assert answer.confidence == 0.2 and "check" in answer.timings and "first_token" not in answer.timings
+    assert model.prompts == []  # no generation
+    humans = [human for _, (_, human) in model.asked]
+    assert len({h.split("Question:")[0] for h in humans}) == 3 and all(QUESTION in h for h in humans)  # top 3
 
 
-def test_confident_answer_keeps_its_citations_and_reports_the_confidence(seeded):
-    n = hit_index(seeded, QUESTION, "Mirziyoyev")
-    answer = seeded.ask(QUESTION, backend=JudgingFake(
-        responses=[f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."], judgement=0.8))
-    assert not answer.abstained and answer.confidence == 0.8 and len(answer.citations) == 1
+def test_only_sources_judged_to_answer_reach_the_prompt(seeded):
+    hits = seeded.retrieve(QUESTION)
+    assert any("Mirziyoyev" in h.text for h in hits[:3]) and any("Mirziyoyev" not in h.text for h in hits[:3])
+    model = JudgingFake(responses=["Blinken met Uzbek president Shawkat Mirziyoyev [1]."], judgement=0.1,
+                        judgements={"Mirziyoyev": 0.8})
+    answer = seeded.ask(QUESTION, backend=model)
+    assert not answer.abstained and answer.confidence == 0.8
+    assert answer.answer == "Blinken met Uzbek president Shawkat Mirziyoyev [1]."
+    assert [c.paragraph_id for c in answer.citations] == [
+        next(h.paragraph.paragraph_id for h in hits if "Mirziyoyev" in h.text)]
+    (prompt,) = model.prompts
+    assert prompt.count("<source ") == 1
+    assert all(h.text.split(".")[0][:40] not in prompt for h in hits if "Mirziyoyev" not in h.text)
+
+
+def test_each_document_speaks_once_through_its_best_judged_paragraph(seeded):
+    """Top three: the Mirziyoyev and Tokayev paragraphs of one article, the Mirzoyev one of the other."""
+    hits = seeded.retrieve(QUESTION)[:3]
+    docs = [h.paragraph.doc_id for h in hits]
+    tokayev = next(h for h in hits if "emphasised" in h.text and "Mirziyoyev" not in h.text)
+    other = next(h for h in hits if "Mirzoyev" in h.text)
+    assert len(set(docs)) == 2 and tokayev.paragraph.doc_id != other.paragraph.doc_id
+    model = JudgingFake(responses=["Tokayev emphasised engagement [1]; the other source names Mirzoyev [2]."],
+                        judgements={"emphasised": 0.9, "Mirziyoyev": 0.7, "Mirzoyev": 0.6})
+    seeded.ask(QUESTION, backend=model)
+    (prompt,) = model.prompts
+    assert prompt.count("<source ") == 2 and "Mirziyoyev" not in prompt  # its article's better paragraph went in
+    assert prompt.index("emphasised") < prompt.index("Mirzoyev")  # best judged first
 
 
 def test_confidence_check_can_be_turned_off(seeded):
