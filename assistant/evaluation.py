@@ -176,8 +176,8 @@ def add_arguments(parser) -> None:
                         help="also answer each question and score answers, citations and abstention")
     parser.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
     parser.add_argument("--min-confidence", type=float,
-                        help="abstain below this model confidence (default: the setting, 0.5); run with a low "
-                             "value (0.01) to see every stricter threshold in the report's confidence_curve")
+                        help="leave out sources the model judges below this; none left: abstain (default: the "
+                             "setting, 0.5; 0: no check); the report's confidence_curve replays stricter ones")
     parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
 
 

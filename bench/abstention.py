@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project's `ingest`, not bench/ingest.py
 SQUAD = ROOT.parent / "shared" / "eval" / "squad2-dev"
 
 
