@@ -168,8 +168,8 @@ class Assistant:
         per document (its best judged: a second paragraph of the same article rarely holds the answer,
         a second article is a witness whose agreement or disagreement the answer should show), best
         first; and the best judgement. Every hit, and None, for backends that cannot judge.
-        Judging before generating means an answer is never streamed and then withdrawn, abstaining
-        costs no generation, and the prompt holds only the paragraphs worth citing."""
+        Judging before generating means this abstention never follows a streamed answer, costs no
+        generation, and the prompt holds only the paragraphs worth citing."""
         judge = getattr(backend, "confidence", None)
         if judge is None or self.settings.min_confidence <= 0:
             return hits, None
