@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the project's `ingest`, not bench/ingest.py
 SQUAD = ROOT.parent / "shared" / "eval" / "squad2-dev"
 
 
@@ -34,10 +33,12 @@ def held_out(per_kind: int, seed: int) -> list[dict]:
     return [q for pair in zip(unanswerable, answerable) for q in pair]
 
 
-def evaluate(questions: Path, store: str, min_confidence: float) -> dict:
+def evaluate(questions: Path, store: str, min_confidence: float | None) -> dict:
+    """`assistant eval` at `min_confidence`, or at the setting's default when None."""
     command = [sys.executable, "-m", "assistant", "eval", "--corpus", str(SQUAD / "articles"),
-               "--questions", str(questions), "--backend", "llama", "--min-confidence", str(min_confidence),
-               "--json", "--store", store]
+               "--questions", str(questions), "--backend", "llama", "--json", "--store", store]
+    if min_confidence is not None:
+        command += ["--min-confidence", str(min_confidence)]
     return json.loads(subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
 
 
@@ -50,16 +51,15 @@ def main() -> int:
     if not SQUAD.is_dir():
         print(f"skipped: {SQUAD} not found", file=sys.stderr)
         return 0
-    from assistant.settings import Settings
-
-    default = Settings().min_confidence
     with tempfile.TemporaryDirectory(prefix="bench-abstention-") as scratch:
         questions = Path(scratch) / "held-out.jsonl"
         questions.write_text("".join(json.dumps(q) + "\n" for q in held_out(args.per_kind, args.seed)))
         store = args.store or str(Path(scratch) / "store")
-        reports = {threshold: evaluate(questions, store, threshold) for threshold in (0, default)}
-    rows = {"check off (0)": reports[0]["answers"], f"{default:g} (default)": reports[default]["answers"],
-            **{f"{t} (replayed)": figures for t, figures in reports[default].get("confidence_curve", {}).items()}}
+        reports = {"check off": evaluate(questions, store, 0), "default": evaluate(questions, store, None)}
+    default = reports["default"]
+    rows = {"check off (0)": reports["check off"]["answers"],
+            f"{default['config']['min_confidence']:g} (default)": default["answers"],
+            **{f"{t} (replayed)": figures for t, figures in default.get("confidence_curve", {}).items()}}
     print(f"{'min_confidence':16} {'answered':>9} {'abstained (unanswerable)':>25} {'citation precision':>19}")
     for threshold, figures in rows.items():
         precision = figures["citation_precision"]
@@ -68,7 +68,7 @@ def main() -> int:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "abstention.json").write_text(json.dumps(
-        {"per_kind": args.per_kind, "seed": args.seed, "runs": {str(t): r for t, r in reports.items()}}, indent=2))
+        {"per_kind": args.per_kind, "seed": args.seed, "runs": reports}, indent=2))
     print(f"wrote {out / 'abstention.json'}")
     return 0
 
