@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from vectorstore.store import StoreError
@@ -74,6 +75,14 @@ class WriteLock:
         except BaseException:
             handle.close()
             raise
+
+
+@contextmanager
+def briefly_exclusive(path: str | os.PathLike):
+    """A blocking flock on `path` for a critical section of a second or so (no timeout, no message)."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
 
 
 def _try_lock(handle) -> bool:

@@ -117,19 +117,28 @@ class Store:
         self._open_lock = threading.Lock()
         self._df_cache: dict[str, int] = {}
         self._local = threading.local()
-        self.path.mkdir(parents=True, exist_ok=True)
         from vectorstore.lock import WriteLock
 
         self.write_lock = WriteLock(self.path)  # ingest, write, remove and repair hold it
         try:
-            with self._db() as db:
+            self.path.mkdir(parents=True, exist_ok=True)
+            with self._creating(), self._db() as db:
                 self._check_meta(db)
                 db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the store registry {self.path / 'registry.sqlite3'} is damaged ({exc}); "
                              f"run `assistant doctor --store {self.path}`, or re-ingest into a new --store") from exc
+        except OSError as exc:  # e.g. a folder this user cannot write to
+            raise StoreError(f"cannot open the store in {self.path}: {exc}") from exc
 
     # ---- connections -------------------------------------------------------------------------
+    def _creating(self):
+        """Held while SQLite or Chroma may be creating their files and tables: processes opening one
+        new store at once would otherwise race ("database is locked", "table collections already exists")."""
+        from vectorstore.lock import briefly_exclusive
+
+        return briefly_exclusive(self.path / "open.lock")
+
     def _db(self) -> sqlite3.Connection:
         """One SQLite connection per thread (Gradio serves requests from worker threads)."""
         db = getattr(self._local, "db", None)
@@ -178,14 +187,18 @@ class Store:
                 client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                              ssl=url.scheme == "https", settings=chroma_settings)
                 client.heartbeat()
-            else:
-                client = chromadb.PersistentClient(path=str(self.path / "chroma"), settings=chroma_settings)
-            return client.get_or_create_collection(self.collection_name, embedding_function=None,
-                                                   configuration={"hnsw": {"space": "cosine"}})
+                return self._get_or_create(client)
+            with self._creating():
+                return self._get_or_create(chromadb.PersistentClient(path=str(self.path / "chroma"),
+                                                                     settings=chroma_settings))
         except Exception as exc:  # chromadb raises many types; all mean "cannot use this store"
             where = self.chroma_url or str(self.path / "chroma")
             hint = "is `chroma run` listening there?" if self.chroma_url else "is the folder writable and not damaged?"
             raise StoreError(f"cannot open Chroma at {where}: {exc.__class__.__name__}: {exc} ({hint})") from exc
+
+    def _get_or_create(self, client):
+        return client.get_or_create_collection(self.collection_name, embedding_function=None,
+                                               configuration={"hnsw": {"space": "cosine"}})
 
     # ---- reading -----------------------------------------------------------------------------
     def documents(self) -> list[Document]:
