@@ -2,9 +2,12 @@
 
 The registry (documents + paragraph texts) is the source of truth; the Chroma vectors and the FTS
 index are derived from it, so they can always be repaired: orphan vectors deleted, missing ones
-re-embedded, the FTS index refilled from the paragraphs table. A registry that is damaged or from
-another schema version cannot be rebuilt from the derived parts: repair sets it aside so the store
-opens again, empty, and the files must be ingested again."""
+re-embedded, the FTS index refilled from the paragraphs table. A registry that is damaged, from another schema version
+or written by another tool cannot be rebuilt from the derived parts: repair sets it aside so the
+store opens again, empty, and the files must be ingested again.
+
+Only the store's own vectors are its business: on a shared Chroma server, a store from before stores
+owned a collection counts as orphans only stale vectors of its own documents, never another store's."""
 from __future__ import annotations
 
 import sqlite3
@@ -12,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from vectorstore.store import SCHEMA, SCHEMA_VERSION, Store, StoreError
+from vectorstore.store import SCHEMA, SCHEMA_VERSION, Store, StoreDrift, StoreError, doc_of, registry_problem
 
 CHROMA_PAGE = 5000
 
@@ -37,6 +40,8 @@ def check_registry(path: Path) -> Finding:
             status = db.execute("pragma quick_check").fetchone()[0]
             if status != "ok":
                 return Finding("registry", False, f"{file} is damaged: {status}")
+            if problem := registry_problem(db):
+                return Finding("registry", False, f"{file} was not written by this assistant: {problem}")
             version = dict(db.execute("select key, value from meta").fetchall()).get("schema_version")
     except sqlite3.DatabaseError as exc:
         return Finding("registry", False, f"{file} is damaged: {exc}")
@@ -57,16 +62,25 @@ def check(store: Store) -> list[Finding]:
     findings.append(Finding("documents", not short, "complete" if not short else
                             f"{len(short)} document(s) with missing paragraphs, re-ingest: "
                             + ", ".join(r["location"] for r in short[:5])))
-    orphans, missing = vector_gaps(store)
-    findings.append(Finding("vectors", not orphans and not missing,
-                            f"{store.collection.count()} vectors, {len(orphans)} orphan(s), "
-                            f"{len(missing)} document(s) with missing vectors"))
+    try:
+        store.collection
+    except StoreDrift as exc:
+        findings.append(Finding("chroma", False, str(exc)))
+    else:
+        findings.append(Finding("chroma", True, f"collection {store.collection_name} "
+                                f"at {store.chroma_url or store.path / 'chroma'}"))
+        orphans, missing = vector_gaps(store)
+        leftovers = sum(store.other_collections().values())
+        findings.append(Finding("vectors", not orphans and not missing and not leftovers,
+                                f"{store.collection.count()} vectors, {len(orphans) + leftovers} orphan(s), "
+                                f"{len(missing)} document(s) with missing vectors"))
     findings.append(_check_fts(db))
     return findings
 
 
 def vector_gaps(store: Store) -> tuple[list[str], set[str]]:
-    """(Chroma ids no committed paragraph owns, doc_ids with a paragraph that has no vector)."""
+    """(Chroma ids no committed paragraph owns, doc_ids with a paragraph that has no vector).
+    In a collection the store may share, only ids of its own documents can be its orphans."""
     db = store._db()
     wanted = {f"{r[0]}@{r[1]}": r[2] for r in db.execute(
         "select p.paragraph_id, d.version, d.doc_id from paragraphs p join documents d on d.doc_id = p.doc_id")}
@@ -74,6 +88,9 @@ def vector_gaps(store: Store) -> tuple[list[str], set[str]]:
     for offset in range(0, store.collection.count(), CHROMA_PAGE):
         have.update(store.collection.get(include=[], limit=CHROMA_PAGE, offset=offset)["ids"])
     orphans = sorted(have - wanted.keys())
+    if not store.owns_collection:
+        mine = {r[0] for r in db.execute("select doc_id from documents union select doc_id from pending")}
+        orphans = [record for record in orphans if doc_of(record.rsplit("@", 1)[0]) in mine]
     missing = {doc for record, doc in wanted.items() if record not in have}
     return orphans, missing
 
@@ -99,6 +116,14 @@ def repair(store: Store, encode) -> list[str]:
     """Finish interrupted writes, delete orphan vectors, re-embed missing ones, rebuild the FTS index."""
     done = []
     with store.write_lock:
+        try:
+            store.collection
+        except StoreDrift:
+            store.adopt_collection()
+            done.append(f"now using collection {store.collection_name} at {store.chroma_url or store.path / 'chroma'}")
+        for name, count in store.other_collections().items():
+            store.drop_collection(name)
+            done.append(f"deleted {count} orphan vector(s): collection {name}, left by a registry set aside")
         if n := store.recover():
             done.append(f"finished or undid {n} interrupted write(s)")
         orphans, missing = vector_gaps(store)

@@ -17,6 +17,7 @@ from ingest.clean import clean, normalize_line
 from ingest.near_duplicates import NearDuplicates, text_sketch
 from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, paragraph_id
+from vectorstore.store import ChromaUnreachable
 
 BATCH_PARAGRAPHS = 1024  # paragraphs per encoder call: it sorts them by length, so bigger calls pad less
 
@@ -204,6 +205,8 @@ def _write(pending, store, embed, report: IngestReport, progress) -> None:
         offset += len(paragraphs)
     try:
         failures = store.write_many(items)
+    except ChromaUnreachable:  # every later write would fail too: stop, the journal undoes this one
+        raise
     except Exception as exc:  # the store itself failed: these documents, not the batch after them
         failures = [exc] * len(items)
     for (document, paragraphs, replaces), failure in zip(pending, failures):

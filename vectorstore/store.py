@@ -5,12 +5,19 @@ A document becomes visible all at once: its embeddings go to Chroma under a vers
 first, then one SQLite transaction switches the registry to the new version. Readers only trust
 Chroma hits whose version matches the registry, and `recover()` deletes what an interrupted write
 left behind, using the `pending` journal.
+
+A store owns one Chroma collection, named after a store id made when the store is created, so stores
+sharing a Chroma server never touch each other's vectors. The registry's meta table records that
+collection's name, Chroma's id for it and where it lives; opening the collection checks them once, so
+a store pointed at another or a wiped Chroma says so instead of answering from no vectors.
 """
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -49,6 +56,14 @@ TOKEN = re.compile(r"\w+", re.UNICODE)
 
 class StoreError(RuntimeError):
     """A store that cannot be opened or used as asked; the message says how to fix it."""
+
+
+class StoreDrift(StoreError):
+    """The registry holds paragraphs whose vectors are not in the Chroma the store was opened with."""
+
+
+class ChromaUnreachable(StoreError):
+    """The Chroma server went away mid-command; stopping beats failing every later call one by one."""
 
 
 @dataclass(frozen=True)
@@ -109,11 +124,15 @@ def lexical_query(terms: list[str]) -> str | None:
 class Store:
     def __init__(self, path: str | Path, chroma_url: str | None = None, collection: str = "paragraphs",
                  embedder: str = "minilm"):
+        """`collection` prefixes a new store's collection name; a store made before collections were
+        named after their store keeps the collection it used, `collection` itself."""
         self.path = Path(path)
         self.chroma_url = chroma_url
-        self.collection_name = collection
+        self.collection_name = self._prefix = collection
         self.embedder = embedder
+        self.store_id = ""
         self._collection = None
+        self._client = None
         self._open_lock = threading.Lock()
         self._df_cache: dict[str, int] = {}
         self._local = threading.local()
@@ -123,6 +142,10 @@ class Store:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             with self._creating(), self._db() as db:
+                if problem := registry_problem(db):
+                    raise StoreError(f"the store registry {self.path / 'registry.sqlite3'} was not written by this "
+                                     f"assistant: {problem}; move it away or use another --store "
+                                     f"(`assistant doctor --repair --store {self.path}` sets it aside)")
                 self._check_meta(db)
                 db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
@@ -159,8 +182,10 @@ class Store:
         db.execute("create table if not exists meta(key text primary key, value text not null)")
         have = dict(db.execute("select key, value from meta").fetchall())
         if not have:
-            db.executemany("insert into meta values (?, ?)", wanted.items())
-            return
+            store_id = uuid.uuid4().hex
+            db.executemany("insert into meta values (?, ?)", {
+                **wanted, "store_id": store_id, "collection": f"{self.collection_name}-{store_id}"}.items())
+            have = dict(db.execute("select key, value from meta").fetchall())
         if have.get("schema_version") != wanted["schema_version"]:
             raise StoreError(f"store {self.path} was written by schema version {have.get('schema_version')}, "
                              f"this version reads {SCHEMA_VERSION}; see `assistant doctor --store {self.path}`, "
@@ -168,6 +193,10 @@ class Store:
         if have.get("embedder") != self.embedder:
             raise StoreError(f"store {self.path} was embedded with {have.get('embedder')!r}, not {self.embedder!r}; "
                              "use the same --embedder or a new --store")
+        if "store_id" not in have:  # made before stores owned a collection: keep the one it used
+            have |= {"store_id": uuid.uuid4().hex, "collection": self.collection_name}
+            db.executemany("insert into meta values (?, ?)", [(k, have[k]) for k in ("store_id", "collection")])
+        self.store_id, self.collection_name = have["store_id"], have["collection"]
 
     @property
     def collection(self):
@@ -176,25 +205,112 @@ class Store:
                 self._collection = self._open_collection()
         return self._collection
 
-    def _open_collection(self):
+    def _open_collection(self, adopt: bool = False):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
-            if self.chroma_url:
-                url = urlparse(self.chroma_url)
-                client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                             ssl=url.scheme == "https", settings=chroma_settings)
-                client.heartbeat()
-                return self._get_or_create(client)
-            with self._creating():
-                return self._get_or_create(chromadb.PersistentClient(path=str(self.path / "chroma"),
-                                                                     settings=chroma_settings))
+            with self._creating():  # also serializes recording the collection in the meta table
+                if self.chroma_url:
+                    url = urlparse(self.chroma_url)
+                    self._client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                                       ssl=url.scheme == "https", settings=chroma_settings)
+                    self._client.heartbeat()
+                else:
+                    self._client = chromadb.PersistentClient(path=str(self.path / "chroma"), settings=chroma_settings)
+                collection = self._attach(self._client, adopt)
+        except StoreError:
+            raise
         except Exception as exc:  # chromadb raises many types; all mean "cannot use this store"
             where = self.chroma_url or str(self.path / "chroma")
             hint = "is `chroma run` listening there?" if self.chroma_url else "is the folder writable and not damaged?"
             raise StoreError(f"cannot open Chroma at {where}: {exc.__class__.__name__}: {exc} ({hint})") from exc
+        return _Guarded(collection, self.chroma_url) if self.chroma_url else collection
+
+    def _attach(self, client, adopt: bool):
+        """The store's collection in this Chroma, checked against what the registry recorded."""
+        if adopt and not self._named_after_store():  # a store from before store ids moves to its own
+            self.collection_name = f"{self._prefix}-{self.store_id}"
+        if adopt or not self.count():  # no vectors to lose: use this Chroma from now on
+            collection = self._get_or_create(client)
+        else:
+            collection = self._existing(client)
+            if problem := self._drift(collection):
+                raise StoreDrift(problem)
+        self._record(collection=self.collection_name, collection_id=str(collection.id), chroma=self._where())
+        return collection
+
+    def adopt_collection(self) -> None:
+        """Use (creating it) this store's own collection in the Chroma it was opened with, whatever the
+        registry recorded; `doctor --repair` then re-embeds what it lacks."""
+        with self._open_lock:
+            self._collection = self._open_collection(adopt=True)
+
+    @property
+    def owns_collection(self) -> bool:
+        """Is every vector in the collection this store's? Yes in its own folder or when the collection is
+        named after it; a server collection of a store from before store ids may be shared with others."""
+        return not self.chroma_url or self._named_after_store()
+
+    def _named_after_store(self) -> bool:
+        return self.collection_name.endswith(f"-{self.store_id}")
+
+    def _existing(self, client):
+        from chromadb.errors import NotFoundError
+
+        try:
+            return client.get_collection(self.collection_name, embedding_function=None)
+        except NotFoundError:
+            return None
+
+    def _drift(self, collection) -> str | None:
+        """One line naming what is wrong and the fix, or None when the collection holds this store's vectors."""
+        meta = dict(self._db().execute("select key, value from meta").fetchall())
+        here = f"collection {self.collection_name} in {self._describe(self._where())}"
+        if collection is None:
+            problem = f"{here} does not exist"
+        elif meta.get("collection_id", str(collection.id)) != str(collection.id):
+            problem = f"{here} is not the one it wrote to (id {collection.id}, recorded {meta['collection_id']})"
+        elif collection.count() == 0 and self.count():  # registry read again: a concurrent remove is no drift
+            problem = f"{here} is empty"
+        else:
+            return None
+        fix = f"run `assistant doctor --repair --store {self.path}` to re-embed them"
+        was = meta.get("chroma", self._where())
+        if was != self._where():
+            back = "drop --chroma-url" if was == "embedded" else f"point --chroma-url back at {was}"
+            fix = f"its vectors were written to {self._describe(was)}: {back}, or {fix}"
+        return f"store {self.path} has {self.count()} paragraphs but no vectors for them: {problem}; {fix}"
+
+    def _where(self) -> str:
+        return self.chroma_url or "embedded"
+
+    def _describe(self, where: str) -> str:
+        return where if where != "embedded" else f"the store's own folder {self.path / 'chroma'} (no --chroma-url)"
+
+    def _record(self, **values: str) -> None:
+        """Write meta values that changed (most opens change nothing, so write nothing)."""
+        db = self._db()
+        have = dict(db.execute("select key, value from meta").fetchall())
+        changed = [(k, v) for k, v in values.items() if have.get(k) != v]
+        if changed:
+            with db:
+                db.executemany("insert or replace into meta values (?, ?)", changed)
+
+    def other_collections(self) -> dict[str, int]:
+        """Collections besides this store's in its own Chroma folder (name -> vectors): left there by a
+        registry that was set aside. Empty for a Chroma server, whose other collections are not ours."""
+        if self.chroma_url:
+            return {}
+        self.collection  # opens the client
+        return {c.name: c.count() for c in self._client.list_collections() if c.name != self.collection_name}
+
+    def drop_collection(self, name: str) -> None:
+        """Delete one of `other_collections()` (never the store's own, never on a server)."""
+        if self.chroma_url or name == self.collection_name:
+            raise StoreError(f"refusing to delete collection {name}: it is not a leftover in {self.path / 'chroma'}")
+        self._client.delete_collection(name)
 
     def _get_or_create(self, client):
         return client.get_or_create_collection(self.collection_name, embedding_function=None,
@@ -382,6 +498,56 @@ class Store:
         db.execute("delete from paragraphs_fts where rowid in (select rowid from paragraphs where doc_id = ?)", (doc_id,))
         db.execute("delete from paragraphs where doc_id = ?", (doc_id,))
         db.execute("delete from documents where doc_id = ?", (doc_id,))
+
+
+def registry_problem(db: sqlite3.Connection) -> str | None:
+    """Why this SQLite file is not a registry of ours, or None (it is, or it is still empty): a table
+    of another shape, or tables without our meta records (written by another tool)."""
+    tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
+    for table, columns in _expected_columns().items():
+        if table in tables and (have := _columns(db, table)) != columns:
+            return f"its table {table} has columns ({', '.join(have)}), not ({', '.join(columns)})"
+    ours = "meta" in tables and db.execute("select count(*) from meta where key = 'schema_version'").fetchone()[0]
+    if tables - {"meta"} and not ours:
+        return f"it holds tables ({', '.join(sorted(tables))}) but no schema version"
+    return None
+
+
+@functools.cache
+def _expected_columns() -> dict[str, list[str]]:
+    db = sqlite3.connect(":memory:")
+    db.executescript(SCHEMA)
+    return {name: _columns(db, name) for name in ("meta", "documents", "paragraphs", "paragraphs_fts", "pending")}
+
+
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in db.execute(f"pragma table_info('{table}')")]
+
+
+class _Guarded:
+    """A server's collection whose lost connection is one ChromaUnreachable naming the URL, raised at
+    the first call that meets it (no per-call tracebacks, no work going on without the server)."""
+
+    def __init__(self, collection, url: str):
+        self._collection, self._url = collection, url
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._collection, name)
+        if not callable(attr):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args, **kwargs):
+            import httpx
+
+            try:
+                return attr(*args, **kwargs)
+            except httpx.TransportError as exc:
+                detail = " ".join(str(exc).split()) or "no answer"
+                raise ChromaUnreachable(
+                    f"lost the Chroma server at {self._url} ({exc.__class__.__name__}: {detail}); start `chroma run` "
+                    "there again and rerun: finished documents are kept, nothing half-written is visible") from exc
+        return call
 
 
 PARAGRAPH_SELECT = ("select p.*, d.title, d.author, d.date, d.source from paragraphs p "
