@@ -7,21 +7,24 @@ import html
 import os
 import re
 import shutil
+import string
 import zipfile
+import zlib
 from pathlib import Path
+from typing import Iterator
 
 from vectorstore.store import doc_of
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 MARKER = re.compile(r"\[(\d+)\]")
-BACKENDS = ["auto", "extractive", "llama", "ollama", "openai"]
 EMPTY_LIBRARY = ("The library is empty. Add articles in the <b>Library</b> tab "
                  "(or run <code>assistant ingest PATH</code>), then ask about them.")
 SEED_QUESTIONS = ["Which Uzbek president did Blinken meet?",
                   "Who did Blinken meet in Kazakhstan?",
                   "Why did Blinken visit Central Asia?"]
 MAX_ZIP_MB = 500  # total uncompressed size accepted from one archive
+MAX_ZIP_FILES = 2000  # files accepted from one archive: each becomes a document to read and embed
 CHAT_CONCURRENCY = 8  # chat requests answered at once; retrieval is thread-safe per the store
 
 VERDICTS = {"quoted": ("Quoted", "The text appears in the library (verbatim or nearly)."),
@@ -96,6 +99,13 @@ new MutationObserver(() => {
 
 def esc(value) -> str:
     return html.escape("" if value is None else str(value))
+
+
+def inert(text: str) -> str:
+    """Text the chat's Markdown renderer cannot turn into anything live: every ASCII punctuation
+    character becomes a character reference, so no tag, link, image, autolink or emphasis can form
+    (Markdown does not parse references as syntax), and line breaks become <br>."""
+    return "".join(f"&#{ord(c)};" if c in string.punctuation else c for c in text).replace("\n", "<br>")
 
 
 # ---- rendering (pure functions of facade results) ------------------------------------------------
@@ -215,52 +225,99 @@ def safe_name(name: str) -> str:
     return f"{stem}.{suffix[:16]}" if suffix else stem
 
 
-def extract_zip(archive: Path, target: Path) -> list[Path]:
-    """Unpack an archive below `target` only: every path part is sanitized (zip-slip safe), links and
-    archive junk are skipped, and the total size is capped against zip bombs."""
+def extract_zip(archive: Path, target: Path) -> tuple[list[Path], list[tuple[str, str, str]]]:
+    """Unpack an archive below `target` only: every path part is sanitized (zip-slip safe), archive junk
+    is skipped, and the total size and number of files are capped against zip bombs. Returns the files
+    written and the entries not written as (entry, status, reason): links are skipped, and a damaged
+    entry fails without leaving a partial file behind."""
     with zipfile.ZipFile(archive) as zf:
         members = [m for m in zf.infolist() if not m.is_dir() and not _junk(m)]
+        if len(members) > MAX_ZIP_FILES:
+            raise ValueError(f"archive holds {len(members)} files, over the {MAX_ZIP_FILES}-file limit")
         total = sum(m.file_size for m in members)
         if total > MAX_ZIP_MB * 1e6:
             raise ValueError(f"archive unpacks to {total / 1e6:.0f} MB, over the {MAX_ZIP_MB} MB limit")
         root = target.resolve()
-        files = []
+        files, left_out = [], []
         for member in members:
+            if (member.external_attr >> 16) & 0o170000 == 0o120000:
+                left_out.append((member.filename, "skipped", "symbolic link in the archive, not extracted"))
+                continue
             parts = [safe_name(p) for p in member.filename.replace("\\", "/").split("/") if p not in ("", ".", "..")]
             dest = root.joinpath(*parts).resolve()
             if not parts or not dest.is_relative_to(root):
                 continue
             dest.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(member) as src, dest.open("wb") as out:
-                shutil.copyfileobj(src, out)
+            try:
+                with zf.open(member) as src, dest.open("wb") as out:
+                    shutil.copyfileobj(src, out)
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:  # bad CRC, data, password
+                dest.unlink(missing_ok=True)
+                left_out.append((member.filename, "failed", f"damaged archive entry: {exc}"))
+                continue
             files.append(dest)
-        return files
+        return files, left_out
 
 
 def _junk(member: zipfile.ZipInfo) -> bool:
-    is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
     name = member.filename.replace("\\", "/")
-    return is_link or name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith(".")
+    return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith(".")
 
 
 def place_uploads(paths: list[str], uploads: Path) -> tuple[list[Path], list]:
-    """Copy uploaded files (zips unpacked) into the managed folder; bad archives become failed results."""
+    """Copy uploaded files (zips unpacked) into the managed folder; bad archives, and the entries of
+    an archive that were not unpacked, become results of their own."""
     from ingest.pipeline import FileResult
 
     uploads.mkdir(parents=True, exist_ok=True)
-    placed, failures = [], []
+    placed, unplaced = [], []
     for path in map(Path, paths):
         name = safe_name(path.name)
         if name.lower().endswith(".zip"):
             try:
-                placed.extend(extract_zip(path, uploads / name[:-4]))
+                files, left_out = extract_zip(path, uploads / name[:-4])
             except (zipfile.BadZipFile, ValueError, OSError) as exc:
-                failures.append(FileResult(name, "failed", reason=f"bad zip archive: {exc}"))
+                unplaced.append(FileResult(name, "failed", reason=f"bad zip archive: {exc}"))
+                continue
+            placed.extend(files)
+            unplaced.extend(FileResult(f"{name}/{entry}", status, reason=reason) for entry, status, reason in left_out)
             continue
         dest = uploads / name
         shutil.copyfile(path, dest)
         placed.append(dest.resolve())
-    return placed, failures
+    return placed, unplaced
+
+
+# ---- backends: what callers may pick -------------------------------------------------------------
+def offered_backends(settings) -> list[str]:
+    """The backends callers of this server may pick: `serve --backends a,b`, else every one."""
+    from assistant.backends import BACKENDS
+
+    names = [n.strip() for n in (settings.backends or ",".join(BACKENDS)).split(",") if n.strip()]
+    if not names or set(names) - set(BACKENDS):
+        raise ValueError(f"--backends {settings.backends!r}: give a comma-separated list of {', '.join(BACKENDS)}")
+    return names
+
+
+def default_backend(settings, offered: list[str]) -> str:
+    """What "auto" means on this server: its own `--backend` (detected, when that is "auto" too)."""
+    from assistant.backends import resolve_name
+
+    name = resolve_name(settings.backend)
+    if name not in offered:
+        raise ValueError(f"the default backend {name} is not among --backends {','.join(offered)}; "
+                         "pass --backend with one of them")
+    return name
+
+
+def pick_backend(choice: str | None, default: str, offered: list[str]) -> str:
+    """A caller's choice: "auto" (or none) is the server's default; anything else must be offered."""
+    if choice in (None, "", "auto"):
+        return default
+    if choice not in offered:
+        raise ValueError(f"backend {choice!r} is not offered by this server; choose auto or one of: "
+                         f"{', '.join(offered)}")
+    return choice
 
 
 # ---- the app ---------------------------------------------------------------------------------------
@@ -283,14 +340,17 @@ def build(assistant):
     from assistant.types import Answer
 
     uploads = Path(assistant.settings.store) / "uploads"
+    offered = offered_backends(assistant.settings)
+    default = default_backend(assistant.settings, offered)
 
     def messages(turns, pending: str | None = None, question: str | None = None) -> list[dict]:
         chat = []
         for t in turns:
-            chat += [{"role": "user", "content": esc(t["question"])}, {"role": "assistant", "content": t["html"]}]
+            chat += [{"role": "user", "content": inert(t["question"])}, {"role": "assistant", "content": t["html"]}]
         if question is not None:
-            chat.append({"role": "user", "content": esc(question)})
-            chat.append({"role": "assistant", "content": esc(pending) if pending else "<em>Searching the library…</em>"})
+            chat.append({"role": "user", "content": inert(question)})
+            chat.append({"role": "assistant", "content": f'<div class="draft">{inert(pending)}</div>' if pending
+                         else "<em>Searching the library…</em>"})
         return chat
 
     def history(turns) -> list[dict]:
@@ -310,7 +370,8 @@ def build(assistant):
         yield messages(turns, question=question), turns, ""
         streamed = ""
         try:
-            for event in assistant.stream(question, backend=backend, k=int(k), history=history(turns)):
+            for event in assistant.stream(question, backend=pick_backend(backend, default, offered), k=int(k),
+                                          history=history(turns)):
                 if isinstance(event, Answer):
                     turns = turns + [{"question": question, "answer": event.answer,
                                       "html": answer_html(event, show_scores)}]
@@ -341,8 +402,8 @@ def build(assistant):
     def add_files(paths, progress=gr.Progress()):
         if not paths:
             return ('<div class="notice">Choose files (or a .zip) first.</div>', *library_state())
-        placed, failures = place_uploads(paths, uploads)
-        results = _ingest(placed, progress) + failures
+        placed, unplaced = place_uploads(paths, uploads)
+        results = _ingest(placed, progress) + unplaced
         return (results_html(results, uploads.resolve()), *library_state())
 
     def reingest(progress=gr.Progress()):
@@ -381,7 +442,26 @@ def build(assistant):
 
     def ask(question: str, history: list[dict] | None = None, backend: str = "auto", k: int = 5) -> dict:
         """Answer `question` (with earlier {"role", "content"} messages as `history`): the `--json` answer."""
-        return assistant.ask(question, backend=backend, k=int(k), history=history or []).to_dict()
+        try:
+            return assistant.ask(question, backend=pick_backend(backend, default, offered), k=int(k),
+                                 history=history or []).to_dict()
+        except USER_ERRORS as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def ask_stream(question: str, history: list[dict] | None = None, backend: str = "auto",
+                   k: int = 5) -> Iterator[str | dict]:
+        """`ask`, streamed: the unverified draft so far (text) as it grows, then the verified answer dict."""
+        draft = ""
+        try:
+            for event in assistant.stream(question, backend=pick_backend(backend, default, offered), k=int(k),
+                                          history=history or []):
+                if isinstance(event, Answer):
+                    yield event.to_dict()
+                else:
+                    draft += event
+                    yield draft
+        except USER_ERRORS as exc:
+            raise gr.Error(str(exc)) from exc
 
     with gr.Blocks(title="Grounded assistant") as demo:
         gr.Markdown("## Grounded assistant\nAnswers only from your library; every claim cites its paragraph.")
@@ -403,8 +483,9 @@ def build(assistant):
                                                  elem_id="suggestions", visible=False)
                         with gr.Accordion("Settings", open=False):
                             with gr.Row():
-                                backend = gr.Dropdown(BACKENDS, value=assistant.settings.backend, label="Backend", elem_id="backend",
-                                                      info=f"model: {assistant.settings.model or 'packaged default'}")
+                                backend = gr.Dropdown(["auto", *offered], value="auto", label="Backend", elem_id="backend",
+                                                      info=f"auto: {default} · model: "
+                                                           f"{assistant.settings.model or 'packaged default'}")
                                 k = gr.Slider(1, 20, value=assistant.settings.k, step=1, label="Paragraphs retrieved")
                                 show_scores = gr.Checkbox(False, label="Show retrieval scores")
                     with gr.Column(scale=2, visible=False, elem_id="citation-panel") as panel:
@@ -454,12 +535,16 @@ def build(assistant):
         claim.submit(lookup, [claim, lookup_k], found, api_visibility="private")
         demo.load(library_state, None, library_outputs, api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+        gr.api(ask_stream, api_name="ask_stream", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
     return demo
 
 
 def launch(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, block: bool = True):
-    """Build and start the app; with `block=False` it returns the running Blocks (tests close it)."""
+    """Build and start the app; with `block=True` say where it runs (only once it does) and serve until
+    interrupted, with `block=False` return the running Blocks (tests close it)."""
     import gradio as gr
+
+    from assistant.errors import ServeError
 
     credentials = None
     if auth:
@@ -468,12 +553,18 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | Non
             raise ValueError("--auth must be user:pass")
         credentials = (user, password)
     demo = build(assistant).queue(default_concurrency_limit=CHAT_CONCURRENCY)
-    demo.launch(server_name=host, server_port=port, auth=credentials, prevent_thread_lock=not block,
-                css=CSS, head=HEAD, theme=gr.themes.Soft(), quiet=not block)
+    try:
+        demo.launch(server_name=host, server_port=port, auth=credentials, prevent_thread_lock=True,
+                    css=CSS, head=HEAD, theme=gr.themes.Soft(), quiet=True)
+    except OSError as exc:
+        raise ServeError(f"cannot serve on {host}:{port}, the port is taken or not allowed ({exc.__class__.__name__}); "
+                         "stop what holds it or pass another --port") from None
+    if block:
+        print(f"web chat on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
+        demo.block_thread()
     return demo
 
 
 def serve(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> None:
     """`assistant serve`: run the web chat until interrupted."""
-    print(f"web chat on http://{host}:{port}" + (" (login required)" if auth else ""))
     launch(assistant, host, port, auth, block=True)

@@ -11,7 +11,7 @@ import numpy as np
 from assistant import chat as chat_rewrite
 from assistant import citations
 from assistant.backends import Backend, ChatModelBackend, create_backend, resolve_name
-from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever
+from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, check_request
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from vectorstore.store import Filters, Store
@@ -89,10 +89,12 @@ class Assistant:
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
                  method: str = DEFAULT_METHOD) -> list[Hit]:
         """The k best paragraphs (hybrid, dense or bm25), each `Hit` scored by cosine similarity."""
+        check_request(k, filters)
         return self.retriever(method).search(question, k or self.settings.k, filters or Filters())
 
     def as_retriever(self, k: int | None = None, filters: Filters | None = None):
         """The hybrid search as a LangChain `BaseRetriever`; documents carry the paragraph fields."""
+        check_request(k, filters)
         from assistant.retrieval import as_langchain_retriever
 
         return as_langchain_retriever(self.retriever(), k or self.settings.k, filters or Filters())
@@ -113,6 +115,7 @@ class Assistant:
 
     def lookup(self, text: str, k: int = 5):
         """Where does this quote or claim come from? Returns a `LookupResult` (verdict + matches)."""
+        check_request(k)
         from assistant.lookup import lookup
 
         return lookup(self, text, k)
@@ -126,6 +129,7 @@ class Assistant:
     def stream(self, question: str, backend: str | None = None, k: int | None = None,
                filters: Filters | None = None, history: list[dict] | None = None) -> Iterator[str | Answer]:
         """Yields answer text as it is generated, then the final verified `Answer`."""
+        check_request(k, filters)
         started = time.perf_counter()
         chosen = self.backend(backend)
         standalone = chat_rewrite.standalone_question(question, history or [])

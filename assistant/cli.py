@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+
+
+VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
 
 
 class UserError(Exception):
@@ -88,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="permit a non-loopback --host without --auth")
     p.add_argument("--ingest-default", action="store_true",
                    help="first ingest $ASSISTANT_CORPUS or ../shared/corpus when present")
+    p.add_argument("--backends", help="the backends web callers may pick, comma-separated (default: all); "
+                                      '"auto" always means --backend')
     _answering(p)
     _common(p)
     return parser
@@ -98,14 +104,19 @@ def _assistant(args):
     from assistant.settings import Settings
 
     flags = {k: getattr(args, k, None)
-             for k in ("store", "chroma_url", "embedder", "backend", "model", "base_url", "k", "min_confidence")}
+             for k in ("store", "chroma_url", "embedder", "backend", "backends", "model", "base_url", "k",
+                       "min_confidence")}
     return Assistant(settings=Settings.load(getattr(args, "config", None), **flags))
 
 
 def _filters(args):
+    """The filter flags, checked before any model loads."""
+    from assistant.retrieval import check_request
     from vectorstore.store import Filters
 
-    return Filters(doc_id=args.doc, source=args.source, author=args.author, since=args.since, until=args.until)
+    filters = Filters(doc_id=args.doc, source=args.source, author=args.author, since=args.since, until=args.until)
+    check_request(filters=filters)
+    return filters
 
 
 def cmd_ingest(args) -> int:
@@ -163,12 +174,13 @@ def cmd_ask(args) -> int:
     if args.stream:
         from assistant.types import Answer
 
+        draft = sys.stderr if args.json else sys.stdout  # the JSON answer alone goes to stdout
         for event in assistant.stream(args.question, backend=args.backend, k=args.k, filters=filters):
             if isinstance(event, Answer):
-                print("\n\n--- verified ---", file=sys.stderr)
+                print(f"\n\n{VERIFIED}", file=draft, flush=True)
                 _print_answer(event, args.json)
             else:
-                print(event, end="", flush=True, file=sys.stderr if args.json else sys.stdout)
+                print(event, end="", flush=True, file=draft)
         return 0
     _print_answer(assistant.ask(args.question, backend=args.backend, k=args.k, filters=filters), args.json)
     return 0
@@ -221,8 +233,6 @@ def cmd_remove(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import os
-
     import app
 
     auth = args.auth or os.environ.get("ASSISTANT_AUTH")
@@ -277,3 +287,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `assistant list --json | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

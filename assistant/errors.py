@@ -4,4 +4,10 @@ from assistant.models import ModelUnavailable
 from vectorstore.embedding import EmbedderUnavailable
 from vectorstore.store import StoreError
 
-USER_ERRORS = (BackendUnavailable, ModelUnavailable, EmbedderUnavailable, StoreError, ValueError, FileNotFoundError)
+
+class ServeError(RuntimeError):
+    """The web chat cannot start where it was asked to (the port is taken)."""
+
+
+USER_ERRORS = (BackendUnavailable, ModelUnavailable, EmbedderUnavailable, StoreError, ServeError, ValueError,
+               FileNotFoundError)

@@ -15,12 +15,14 @@ stored vectors, so lexical-only hits are scored too): the relevance signal abste
 """
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.settings import check_k
 from ingest.records import Paragraph
 from vectorstore.store import STOPWORDS, Filters, Store
 
@@ -32,6 +34,7 @@ DENSE_WEIGHT = 0.5  # "weighted": share of the cosine against the scaled BM25 sc
 PHRASE_WEIGHT = 0.3  # "hybrid": bonus for a paragraph holding all of the question's word pairs
 RESCORE_WEIGHT = 0.5  # "mpnet": share of the mpnet cosine against the "hybrid" score
 WORD = re.compile(r"\w+")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -135,15 +138,31 @@ def _stem(word: str) -> str:
     return word
 
 
+def check_request(k: int | None = None, filters: Filters | None = None) -> None:
+    """A clear ValueError for a `k` out of range or a date filter that is not a real YYYY-MM-DD date,
+    or whose `since` comes after its `until`; None means "the default" / "no filter"."""
+    check_k(k)
+    if filters is None:
+        return
+    dates = {name: _date(name, getattr(filters, name)) for name in ("since", "until")}
+    if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
+        raise ValueError(f"since ({filters.since}) is after until ({filters.until}): no date lies between them")
+
+
+def _date(name: str, value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        if ISO_DATE.fullmatch(value):
+            return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(f"{name} must be a real date as YYYY-MM-DD, got {value!r}")
+
+
 def as_langchain_retriever(retriever: Retriever, k: int = 5, filters: Filters = Filters()):
     """The same search as a LangChain `BaseRetriever` (documents carry the paragraph fields as metadata)."""
-    from langchain_core.documents import Document as LCDocument
-    from langchain_core.retrievers import BaseRetriever
+    from assistant.runnable import HybridRetriever
 
-    class HybridRetriever(BaseRetriever):
-        def _get_relevant_documents(self, query: str, *, run_manager=None) -> list[LCDocument]:
-            return [LCDocument(page_content=h.paragraph.text, id=h.paragraph.paragraph_id,
-                               metadata={k: v for k, v in h.to_dict().items() if k != "text"})
-                    for h in retriever.search(query, k, filters)]
-
-    return HybridRetriever()
+    check_request(k, filters)
+    return HybridRetriever(retriever=retriever, k=k, filters=filters)

@@ -1,6 +1,7 @@
 """One settings object, filled from defaults < config file < environment < flags."""
 from __future__ import annotations
 
+import numbers
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -8,6 +9,7 @@ from pathlib import Path
 
 ENV_PREFIX = "ASSISTANT_"
 DEFAULT_CONFIG = Path.home() / ".config" / "grounded-assistant" / "config.toml"
+MAX_K = 100  # paragraphs per question: beyond this no prompt holds them and search only slows down
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,7 @@ class Settings:
     collection: str = "paragraphs"
     embedder: str = "minilm"  # "minilm" (packaged) or a sentence-transformers model path
     backend: str = "auto"  # auto | llama | extractive | ollama | openai
+    backends: str | None = None  # what web callers may pick, comma-separated (`serve --backends`); None: all
     model: str | None = None  # GGUF path (llama) or model name (ollama/openai)
     base_url: str | None = None  # ollama / openai-compatible server
     api_key: str | None = None
@@ -27,6 +30,9 @@ class Settings:
     max_file_mb: float = 50.0
     min_relevance: float = 0.3  # below this dense similarity, retrieval counts as "nothing relevant"
     min_confidence: float = 0.5  # sources the model judges below this are not used; none left: abstain; 0 = no check
+
+    def __post_init__(self):
+        check_k(self.k)
 
     @classmethod
     def load(cls, config: str | os.PathLike | None = None, **flags) -> "Settings":
@@ -44,16 +50,24 @@ class Settings:
         unknown = set(values) - set(known)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        return replace(self, **{k: _coerce(known[k].type, v) for k, v in values.items()})
+        return replace(self, **{k: _coerce(k, known[k].type, v) for k, v in values.items()})
 
 
-def _coerce(type_name: str, value):
+def check_k(k) -> None:
+    """`k` (paragraphs per question) is None for the default, else a whole number from 1 to MAX_K."""
+    if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= MAX_K):
+        raise ValueError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+
+
+def _coerce(name: str, type_name: str, value):
     if value is None or not isinstance(value, str):
         return value
-    if type_name.startswith("int"):
-        return int(value)
-    if type_name.startswith("float"):
-        return float(value)
+    for prefix, convert, kind in (("int", int, "a whole number"), ("float", float, "a number")):
+        if type_name.startswith(prefix):
+            try:
+                return convert(value)
+            except ValueError:
+                raise ValueError(f"setting {name} must be {kind}, got {value!r}") from None
     return value or None if "None" in type_name else value
 
 

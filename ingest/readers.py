@@ -5,6 +5,7 @@ what `clean` and `split` work on, plus whatever metadata the format itself carri
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -27,7 +28,7 @@ class UnreadableFile(ValueError):
 class RawDocument:
     """Extracted text of one article plus whatever metadata the format itself carries."""
     text: str
-    location: str  # file path, with "#line" for one record of a .jsonl
+    location: str  # file path, with "#<record key>" for one record of a .jsonl (see `_record_key`)
     title: str | None = None
     author: str | None = None
     date: str | None = None
@@ -129,12 +130,18 @@ def _normalize_newlines(text: str) -> str:
 
 
 def read_html(html: str, location: str) -> RawDocument:
-    """Main content via trafilatura; each block element becomes one blank-line separated paragraph."""
+    """Main content via trafilatura, scripts and styles removed first; each block element becomes one
+    blank-line separated paragraph."""
     try:
         import trafilatura
     except ImportError as exc:
         raise UnreadableFile("HTML needs trafilatura (pip install '.[formats]')") from exc
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        raise UnreadableFile("no article text found in the HTML")
+    for code in list(tree.iter("script", "style")):  # a parser may nest them in <title>: code is never text
+        code.drop_tree()
+    extracted = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
     if extracted is None or extracted.body is None:
         raise UnreadableFile("no article text found in the HTML")
     blocks = [_block_text(element) for element in extracted.body]
@@ -232,8 +239,10 @@ def read_docx(data: bytes, location: str) -> RawDocument:
 
 
 def read_jsonl(text: str, location: str) -> list[RawDocument | UnreadableFile]:
-    """One article per line: text or content, plus optional title, url, author, date."""
+    """One article per line: text or content, plus optional title, url, author, date (and id, which
+    with url names the record). A bad line is reported as `<file>#<line number>`."""
     out: list[RawDocument | UnreadableFile] = []
+    seen: Counter = Counter()
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -247,10 +256,21 @@ def read_jsonl(text: str, location: str) -> list[RawDocument | UnreadableFile]:
         if not isinstance(body, str) or not body.strip():
             out.append(UnreadableFile(f"line {number} has no \"text\" or \"content\" string", where))
             continue
+        where = f"{location}#{_record_key(record, body, seen)}"
         out.append(RawDocument(text=_normalize_newlines(body), location=where, title=_field(record, "title"),
                                author=_field(record, "author"), date=_iso_date(_field(record, "date")),
                                url=_field(record, "url")))
     return out
+
+
+def _record_key(record: dict, body: str, seen: Counter) -> int:
+    """A record's number within its file that inserting, removing or moving other lines leaves alone
+    (so its doc_id stays): from its "id", else its "url", else its text; a repeat counts on. Digits
+    only, since `<file>#<digits>` is how the pipeline tells a record from a file."""
+    identity = next((f"{key}:{record[key]}" for key in ("id", "url") if record.get(key) not in (None, "")),
+                    "text:" + body)
+    seen[identity] += 1
+    return int(hashlib.sha1(f"{identity}\0{seen[identity]}".encode()).hexdigest()[:10], 16)
 
 
 def _field(record: dict, key: str) -> str | None:

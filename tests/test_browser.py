@@ -2,6 +2,7 @@
 over a temp store holding ../shared/corpus (extractive backend, so answers are fast and deterministic)."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,56 @@ def test_empty_library_says_so(page, empty_server):
     page.wait_for_selector("#chat-tab-notice :text('The library is empty')")
     ask(page, "Which Uzbek president did Blinken meet?")
     page.wait_for_selector("#chat :text('The library is empty')")
+
+
+HOSTILE_MARKDOWN = ("Camp notes\n\nThe expedition camps beside the Chirchiq river north of Tashkent; see the "
+                    "[map](javascript:alert(document.domain)) and the photo ![x](https://example.invalid/track.png) "
+                    "of the camp, or <https://example.invalid/autolink> and **bold** text.\n")
+
+
+class SlowEcho:
+    """A backend that streams its top source back as the draft and then pauses: the draft stays on screen."""
+    name = "slow-echo"
+
+    def stream(self, question, hits):
+        yield hits[0].paragraph.text + " [1]"
+        time.sleep(4)
+
+
+@pytest.fixture(scope="module")
+def drafting_server(tmp_path_factory):
+    import app
+    from assistant import Assistant
+
+    class Drafting(Assistant):
+        def backend(self, name=None):
+            return SlowEcho()
+
+    folder = tmp_path_factory.mktemp("hostile-docs")
+    (folder / "camp.md").write_text(HOSTILE_MARKDOWN, encoding="utf-8")
+    assistant = Drafting(store=tmp_path_factory.mktemp("drafting-store"), backend="extractive")
+    assert assistant.ingest([folder]).ok
+    port = free_port()
+    demo = app.launch(assistant, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+def test_streamed_draft_is_inert_markdown(browser, drafting_server, test_output):
+    """Document text in the streamed draft forms no link, image or emphasis, and makes the browser fetch nothing."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "example.invalid" in request.url else None)
+    page.goto(drafting_server)
+    page.wait_for_selector("#question textarea")
+    ask(page, "Where does the expedition camp near Tashkent?")
+    draft = page.locator("#chat .message-row").last
+    draft.get_by_text("Chirchiq", exact=False).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(test_output / "browser-draft-inert.png"))
+    assert "[map](javascript:alert(document.domain))" in draft.inner_text()
+    assert "![x](https://example.invalid/track.png)" in draft.inner_text() and "**bold**" in draft.inner_text()
+    assert page.locator("#chat a, #chat img, #chat strong").count() == 0
+    page.locator("#chat .answer-meta, #chat [data-state=abstained]").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert fetched == []
+    page.close()
