@@ -28,7 +28,9 @@ MAX_ZIP_FILES = 2000  # files accepted from one archive: each becomes a document
 CHAT_CONCURRENCY = 8  # chat requests answered at once; retrieval is thread-safe per the store
 
 VERDICTS = {"quoted": ("Quoted", "The text appears in the library (verbatim or nearly)."),
+            "misquoted": ("Misquoted", "Close to a paragraph, but an edit changes its meaning (see the differing words)."),
             "supported": ("Supported", "The library says this, in other words."),
+            "contradicted": ("Contradicted", "The library states the opposite (the refuting sentence is marked)."),
             "not_found": ("Not found", "No paragraph in the library says this.")}
 
 CSS = """
@@ -53,6 +55,10 @@ CSS = """
 #citation-panel .article-body { max-height:62vh; overflow-y:auto; padding-right:.4em; }
 #citation-panel .para { margin:.5em 0; padding:.4em .6em; border-radius:4px; font-size:.93em; line-height:1.5; }
 #citation-panel .para.cited { background:rgba(250,204,21,.28); border-left:4px solid #eab308; }
+#citation-panel mark.quote { background:rgba(234,88,12,.35); color:inherit; padding:0 .1em; border-radius:2px; }
+.evidence { border-left:3px solid #94a3b8; padding:.3em .7em; margin-bottom:.6em; font-size:.92em; }
+.evidence[data-state="rejected"] { border-left-color:#dc2626; }
+.evidence ol { margin:.3em 0 0 1.2em; padding:0; } .evidence li { cursor:pointer; margin:.2em 0; }
 #citation-panel .para .pnum { color:var(--body-text-color-subdued); font-size:.8em; margin-right:.4em; }
 .doc-table, .result-table { width:100%; border-collapse:collapse; font-size:.92em; }
 .doc-table th, .doc-table td, .result-table th, .result-table td { text-align:left; padding:.35em .5em;
@@ -63,7 +69,7 @@ CSS = """
 .status { font-weight:600; padding:.1em .5em; border-radius:.6em; font-size:.85em; }
 .status-added, .status-updated, .verdict-quoted, .verdict-supported { background:rgba(22,163,74,.15); color:#15803d; }
 .status-skipped, .status-duplicate, .status-removed { background:rgba(100,116,139,.15); color:#475569; }
-.status-failed, .verdict-not_found { background:rgba(220,38,38,.12); color:#b91c1c; }
+.status-failed, .verdict-not_found, .verdict-misquoted, .verdict-contradicted { background:rgba(220,38,38,.12); color:#b91c1c; }
 .verdict { font-size:1.05em; padding:.2em .7em; }
 .match { margin:.6em 0; padding:.5em .7em; border:1px solid var(--border-color-primary); border-radius:6px; }
 .match mark { background:rgba(250,204,21,.45); padding:0 .1em; }
@@ -82,7 +88,7 @@ document.addEventListener('click', (event) => {
   const button = document.querySelector('#citation-open');
   if (!box || !button) return;
   const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(box), 'value').set;
-  setter.call(box, target.dataset.pid);
+  setter.call(box, target.dataset.pid + (target.dataset.quote ? '|' + target.dataset.quote : ''));
   box.dispatchEvent(new Event('input', {bubbles: true}));
   setTimeout(() => button.click(), 60);
 });
@@ -121,8 +127,24 @@ def byline(item) -> str:
 
 
 def chip(n: int, citation) -> str:
-    return (f'<button type="button" class="chip" data-pid="{esc(citation.paragraph_id)}" '
+    """A citation marker; a click opens the paragraph with its quote (`data-quote`) highlighted."""
+    quote = f' data-quote="{citation.quote_start}:{citation.quote_end}"' if citation.quote else ""
+    return (f'<button type="button" class="chip" data-pid="{esc(citation.paragraph_id)}"{quote} '
             f'title="{esc(citation.title)}">{n}</button>')
+
+
+def evidence_html(event) -> str:
+    """The evidence chosen for a question, shown while the answer is checked and phrased; when the
+    check rejects it the view says so, it is never silently swapped."""
+    status = {"checking": "Checking this evidence…", "kept": "Answering from this evidence:",
+              "rejected": "The check found that this evidence does not answer the question."}[event.status]
+    items = "".join(
+        f'<li data-pid="{esc(c.paragraph_id)}" data-quote="{c.quote_start}:{c.quote_end}">'
+        f'<q class="evidence-quote">{esc(_clip(c.quote, 300))}</q> <span class="src-title">{esc(c.title)}</span>'
+        f' <span class="src-meta">{" · ".join(part for part in (esc(c.source), esc(c.date)) if part)}</span></li>'
+        for c in event.citations)
+    return (f'<div class="evidence" data-state="{esc(event.status)}"><b>{status}</b>'
+            + (f"<ol>{items}</ol>" if items else "") + "</div>")
 
 
 def source_list(heading: str, citations, show_scores: bool, snippets: bool = False) -> str:
@@ -150,8 +172,10 @@ def answer_html(answer, show_scores: bool = False) -> str:
     return f'<div class="answer">{text}</div>' + source_list("Sources", answer.citations, show_scores) + meta
 
 
-def article_html(document, paragraphs, paragraph_id: str) -> str:
-    """The cited paragraph highlighted inside its whole article."""
+def article_html(document, paragraphs, paragraph_id: str, quote: tuple[int, int] | None = None) -> str:
+    """The cited paragraph highlighted inside its whole article, its quote marked inside it (the
+    article's header is the paragraph when the answer cites the document's metadata)."""
+    header = paragraph_id.endswith("#header")
     head = [f"<h3>{esc(paragraphs[0].title)}</h3>"]
     if byline(paragraphs[0]):
         head.append(f'<div class="src-meta">{byline(paragraphs[0])}</div>')
@@ -162,9 +186,14 @@ def article_html(document, paragraphs, paragraph_id: str) -> str:
     for p in paragraphs:
         cited = " cited" if p.paragraph_id == paragraph_id else ""
         page = f" p.{p.page}" if p.page else ""
+        text = esc(p.text)
+        if cited and quote and 0 <= quote[0] < quote[1] <= len(p.text):
+            text = (esc(p.text[:quote[0]]) + '<mark class="quote">' + esc(p.text[quote[0]:quote[1]]) + "</mark>"
+                    + esc(p.text[quote[1]:]))
         body.append(f'<div class="para{cited}" id="{esc(p.paragraph_id)}"><span class="pnum">'
-                    f'¶{p.paragraph_index + 1}{page}</span>{esc(p.text)}</div>')
-    return f'<div class="article-head">{"".join(head)}</div><div class="article-body">{"".join(body)}</div>'
+                    f'¶{p.paragraph_index + 1}{page}</span>{text}</div>')
+    head_class = "article-head para cited" if header else "article-head"
+    return f'<div class="{head_class}">{"".join(head)}</div><div class="article-body">{"".join(body)}</div>'
 
 
 def library_html(documents) -> str:
@@ -204,9 +233,12 @@ def lookup_html(result) -> str:
         if m.match_start is not None and m.match_end is not None and m.match_end > m.match_start:
             start, end = max(0, m.match_start), min(len(m.text), m.match_end)
             text = esc(m.text[:start]) + "<mark>" + esc(m.text[start:end]) + "</mark>" + esc(m.text[end:])
+        differences = "".join(f"<li class='difference'>the quote says <b>{esc(said) or '(nothing)'}</b> where the "
+                              f"source says <b>{esc(written) or '(nothing)'}</b></li>" for said, written in m.differences)
         parts.append(f"<div class='match'><b>{esc(m.title)}</b> <span class='src-meta'>{byline(m)} · "
                      f"¶{m.paragraph_index + 1} · score {m.score:.3f}</span><div class='src-meta'>"
-                     f"{source_html(m.source)}</div><p>{text}</p></div>")
+                     f"{source_html(m.source)}</div><p>{text}</p>"
+                     + (f"<ul class='differences'>{differences}</ul>" if differences else "") + "</div>")
     return "".join(parts)
 
 
@@ -337,19 +369,20 @@ def build(assistant):
     import gradio as gr
 
     from assistant.errors import USER_ERRORS
-    from assistant.types import Answer
+    from assistant.types import Answer, Evidence
 
     uploads = Path(assistant.settings.store) / "uploads"
     offered = offered_backends(assistant.settings)
     default = default_backend(assistant.settings, offered)
 
-    def messages(turns, pending: str | None = None, question: str | None = None) -> list[dict]:
+    def messages(turns, pending: str | None = None, question: str | None = None, evidence: str = "") -> list[dict]:
         chat = []
         for t in turns:
             chat += [{"role": "user", "content": inert(t["question"])}, {"role": "assistant", "content": t["html"]}]
         if question is not None:
             chat.append({"role": "user", "content": inert(question)})
-            chat.append({"role": "assistant", "content": f'<div class="draft">{inert(pending)}</div>' if pending
+            draft = f'<div class="draft">{inert(pending)}</div>' if pending else ""
+            chat.append({"role": "assistant", "content": evidence + draft if evidence or draft
                          else "<em>Searching the library…</em>"})
         return chat
 
@@ -368,29 +401,38 @@ def build(assistant):
             yield messages(turns), turns, ""
             return
         yield messages(turns, question=question), turns, ""
-        streamed = ""
+        streamed, evidence, chosen = "", "", []
         try:
             for event in assistant.stream(question, backend=pick_backend(backend, default, offered), k=int(k),
-                                          history=history(turns)):
+                                          history=history(turns), evidence=True):
                 if isinstance(event, Answer):
+                    rejected = evidence if event.abstained and 'data-state="rejected"' in evidence else ""
                     turns = turns + [{"question": question, "answer": event.answer,
-                                      "html": answer_html(event, show_scores)}]
+                                      "html": rejected + answer_html(event, show_scores)}]
                     yield messages(turns), turns, ""
+                elif isinstance(event, Evidence):
+                    chosen = event.citations if event.status == "checking" else chosen
+                    # rejected: the quotes stay on screen under a line saying the check rejected them
+                    evidence = evidence_html(Evidence(event.status, event.citations or chosen))
+                    yield messages(turns, streamed, question, evidence), turns, ""
                 else:
                     streamed += event
-                    yield messages(turns, streamed, question), turns, ""
+                    yield messages(turns, streamed, question, evidence), turns, ""
         except USER_ERRORS as exc:
             turns = turns + [{"question": question, "answer": None,
                               "html": f'<div class="error"><b>Could not answer.</b> {esc(exc)}</div>'}]
             yield messages(turns), turns, ""
 
-    def open_citation(paragraph_id):
-        doc_id = doc_of(paragraph_id or "")
+    def open_citation(target):
+        paragraph_id, _, quote = (target or "").partition("|")
+        start, _, end = quote.partition(":")
+        doc_id = doc_of(paragraph_id)
         paragraphs = assistant.paragraphs(doc_id) if doc_id else []
         if not paragraphs:
             return gr.Column(visible=True), '<div class="error">That document is no longer in the library.</div>'
         document = assistant.document(doc_id)
-        return gr.Column(visible=True), article_html(document, paragraphs, paragraph_id)
+        span = (int(start), int(end)) if start.isdigit() and end.isdigit() else None
+        return gr.Column(visible=True), article_html(document, paragraphs, paragraph_id, span)
 
     def library_state():
         documents = assistant.documents()

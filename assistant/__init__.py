@@ -1,8 +1,8 @@
 """Grounded Q&A over a corpus of articles, every claim cited to its source paragraph.
 
-Public API: `Assistant` and the result types `Answer`, `Citation` (plus `LookupMatch`).
+Public API: `Assistant` and the result types `Answer`, `Citation`, `Evidence`, `LookupMatch`, `LookupResult`.
 """
 from assistant.api import Assistant
-from assistant.types import Answer, Citation, LookupMatch
+from assistant.types import Answer, Citation, Evidence, LookupMatch, LookupResult
 
-__all__ = ["Assistant", "Answer", "Citation", "LookupMatch"]
+__all__ = ["Assistant", "Answer", "Citation", "Evidence", "LookupMatch", "LookupResult"]

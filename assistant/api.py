@@ -9,11 +9,12 @@ from typing import Iterator
 import numpy as np
 
 from assistant import chat as chat_rewrite
-from assistant import citations
+from assistant import citations, compose, headers
 from assistant.backends import Backend, ChatModelBackend, create_backend, resolve_name
+from assistant.evidence import select as select_evidence
 from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, check_request
 from assistant.settings import Settings
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, Evidence
 from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
@@ -48,7 +49,7 @@ class Assistant:
         """A backend by name, or your own: a `Backend` or any LangChain chat model passes through."""
         if name is not None and not isinstance(name, str):
             return name if hasattr(name, "name") and not hasattr(name, "invoke") else ChatModelBackend(
-                getattr(name, "_llm_type", "custom"), name, "a custom chat model", self.encode)
+                getattr(name, "_llm_type", "custom"), name, "a custom chat model")
         resolved = resolve_name(name or self.settings.backend)
         with self._backends_lock:
             if resolved not in self._backends:
@@ -127,30 +128,40 @@ class Assistant:
         return as_runnable(self)
 
     def stream(self, question: str, backend: str | None = None, k: int | None = None,
-               filters: Filters | None = None, history: list[dict] | None = None) -> Iterator[str | Answer]:
-        """Yields answer text as it is generated, then the final verified `Answer`."""
+               filters: Filters | None = None, history: list[dict] | None = None,
+               evidence: bool = False) -> Iterator[str | Evidence | Answer]:
+        """Yields answer text as it is generated, then the final verified `Answer`. With
+        `evidence=True` it first yields `Evidence`: the quotes chosen to answer from (within a
+        second), then what the source check kept or rejected, before any answer text."""
         check_request(k, filters)
         started = time.perf_counter()
         chosen = self.backend(backend)
         standalone = chat_rewrite.standalone_question(question, history or [])
-        hits = self.retrieve(standalone, k, filters)
+        hits = headers.with_headers(standalone, self.retrieve(standalone, k, filters), self.store)
         timings = {"retrieve": time.perf_counter() - started}
 
-        def finish(text: str, sources: list[Hit], cited: list[int], abstained: bool,
-                   confidence: float | None = None) -> Answer:
+        def finish(text: str, composed: compose.Composed | None, sources: list, confidence: float | None) -> Answer:
             timings["total"] = time.perf_counter() - started
-            closest = [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], 1)] if abstained else []
-            return Answer(question=question, answer=text, abstained=abstained, backend=chosen.name,
-                          citations=[Citation.from_hit(n, sources[i]) for n, i in enumerate(cited, 1)],
-                          closest=closest, standalone_question=standalone if standalone != question else None,
-                          confidence=None if confidence is None else round(confidence, 3),
-                          timings={k: round(v, 3) for k, v in timings.items()})
+            cited = composed.cited if composed else []
+            return Answer(
+                question=question, answer=text, abstained=not cited, backend=chosen.name,
+                citations=[Citation.from_hit(n, sources[i].hit, composed.quotes.get(i)) for n, i in enumerate(cited, 1)],
+                closest=[] if cited else [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], 1)],
+                standalone_question=standalone if standalone != question else None,
+                confidence=None if confidence is None else round(confidence, 3),
+                timings={k: round(v, 3) for k, v in timings.items()})
 
         relevant = bool(hits) and max(h.score for h in hits) >= self.settings.min_relevance
-        sources, confidence = self._screen(chosen, standalone, hits, timings) if relevant else ([], None)
+        picked = select_evidence(standalone, hits, self.encode) if relevant else []
+        timings["evidence"] = time.perf_counter() - started
+        if evidence and picked:
+            yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))
+        sources, confidence = self._screen(chosen, standalone, picked, timings) if picked else ([], None)
+        if evidence and picked:
+            yield Evidence("kept" if sources else "rejected", _quotes(sources))
         if not sources:
             yield ABSTAIN_TEXT
-            yield finish(ABSTAIN_TEXT, [], [], True, confidence)
+            yield finish(ABSTAIN_TEXT, None, [], confidence)
             return
         raw = []
         generating = time.perf_counter()
@@ -160,33 +171,35 @@ class Assistant:
             yield chunk
         timings["generate"] = time.perf_counter() - generating
         verifying = time.perf_counter()
-        verified = citations.verify("".join(raw), [h.paragraph.text for h in sources], self.encode)
+        verified = citations.verify("".join(raw), [s.paragraph.text for s in sources], self.encode)
+        composed = compose.compose(standalone, verified, sources, self.encode, judged=confidence is not None)
         timings["verify"] = time.perf_counter() - verifying
-        if verified.abstained:
-            yield finish(ABSTAIN_TEXT, [], [], True, confidence)
-        else:
-            yield finish(verified.text, sources, verified.cited, False, confidence)
+        yield finish(composed.text if composed.cited else ABSTAIN_TEXT, composed, sources, confidence)
 
-    def _screen(self, backend: Backend, question: str, hits: list[Hit], timings: dict) -> tuple[list[Hit], float | None]:
-        """Of the top paragraphs, those the backend itself judges to answer exactly this question, one
+    def _screen(self, backend: Backend, question: str, picked: list, timings: dict) -> tuple[list, float | None]:
+        """Of the top sources, those the backend itself judges to answer exactly this question, one
         per document (its best judged: a second paragraph of the same article rarely holds the answer,
         a second article is a witness whose agreement or disagreement the answer should show), best
-        first; and the best judgement. Every hit, and None, for backends that cannot judge.
+        first; and the best judgement. Every source, and None, for backends that cannot judge.
         Judging before generating means this abstention never follows a streamed answer, costs no
         generation, and the prompt holds only the paragraphs worth citing."""
         judge = getattr(backend, "confidence", None)
         if judge is None or self.settings.min_confidence <= 0:
-            return hits, None
+            return picked, None
         started = time.perf_counter()
         judged = []
-        for hit in hits[:JUDGED_SOURCES]:
-            confidence = judge(question, hit.paragraph.text)
+        for source in picked[:JUDGED_SOURCES]:
+            confidence = judge(question, source.text)
             if confidence is None:  # a chat model with no logits to read
-                return hits, None
-            judged.append((hit, confidence))
+                return picked, None
+            judged.append((source, confidence))
         timings["check"] = time.perf_counter() - started
-        best_per_document: dict[str, Hit] = {}
-        for hit, confidence in sorted(judged, key=lambda pair: -pair[1]):
+        best_per_document: dict[str, object] = {}
+        for source, confidence in sorted(judged, key=lambda pair: -pair[1]):
             if confidence >= self.settings.min_confidence:
-                best_per_document.setdefault(hit.paragraph.doc_id, hit)
+                best_per_document.setdefault(source.paragraph.doc_id, source)
         return list(best_per_document.values()), max(confidence for _, confidence in judged)
+
+
+def _quotes(sources: list) -> list[Citation]:
+    return [Citation.from_hit(n, s.hit, s.best) for n, s in enumerate(sources, 1)]

@@ -1,6 +1,7 @@
-"""Answer backends behind one small interface: `stream(question, hits)` yields answer text with [n]
-markers that refer to the position of each hit (1-based). LLM backends are LangChain chat models;
-`extractive` needs no LLM."""
+"""Answer backends behind one small interface: `stream(question, sources)` yields answer text with
+[n] markers that refer to the position of each source (1-based); a source is an `Evidence`
+(assistant/evidence.py): a paragraph and the sentences chosen from it. LLM backends are LangChain
+chat models; `extractive` needs no LLM."""
 from __future__ import annotations
 
 import contextlib
@@ -24,32 +25,32 @@ class BackendUnavailable(RuntimeError):
 class Backend(Protocol):
     name: str
 
-    def stream(self, question: str, hits: list) -> Iterator[str]: ...
+    def stream(self, question: str, sources: list) -> Iterator[str]: ...
 
-    # optional: `confidence(question, paragraph) -> float | None`, the model's own P(the paragraph
+    # optional: `confidence(question, passage) -> float | None`, the model's own P(the passage
     # answers exactly this question); sources below `min_confidence` are not used
 
 
 class ChatModelBackend:
     """Any LangChain chat model: the prompt goes in, streamed text comes out."""
 
-    def __init__(self, name: str, chat_model, where: str, encode=None):
-        self.name, self.chat_model, self.where, self.encode = name, chat_model, where, encode
+    def __init__(self, name: str, chat_model, where: str):
+        self.name, self.chat_model, self.where = name, chat_model, where
 
-    def stream(self, question: str, hits: list) -> Iterator[str]:
+    def stream(self, question: str, sources: list) -> Iterator[str]:
         with self._reachable():
-            for chunk in self.chat_model.stream(prompting.messages(question, hits, self.encode)):
+            for chunk in self.chat_model.stream(prompting.messages(question, sources)):
                 if chunk.content:
                     yield chunk.content
 
-    def confidence(self, question: str, paragraph: str) -> float | None:
-        """The model's probability that `paragraph` answers exactly `question`; None for models
+    def confidence(self, question: str, passage: str) -> float | None:
+        """The model's probability that `passage` answers exactly `question`; None for models
         that cannot report one (only the local llama model reads it from its logits)."""
         judge = getattr(self.chat_model, "yes_probability", None)
         if judge is None:
             return None
         with self._reachable():
-            return judge(prompting.check_messages(question, paragraph, self.encode))
+            return judge(prompting.check_messages(question, passage))
 
     @contextlib.contextmanager
     def _reachable(self):
@@ -73,9 +74,9 @@ class ExtractiveBackend:
         self.encode, self.max_sentences, self.min_similarity, self.paragraphs = \
             encode, max_sentences, min_similarity, paragraphs
 
-    def stream(self, question: str, hits: list) -> Iterator[str]:
-        candidates = [(n, hit.paragraph.text[s:e]) for n, hit in enumerate(hits[:self.paragraphs], 1)
-                      for s, e in split.sentences(hit.paragraph.text)]
+    def stream(self, question: str, sources: list) -> Iterator[str]:
+        candidates = [(n, source.paragraph.text[s:e]) for n, source in enumerate(sources[:self.paragraphs], 1)
+                      for s, e in split.sentences(source.paragraph.text)]
         if not candidates:
             yield prompting.NOT_FOUND
             return
@@ -110,7 +111,7 @@ def create_backend(settings, encode) -> Backend:
     if name == "extractive":
         return ExtractiveBackend(encode)
     if name == "llama":
-        return ChatModelBackend("llama", _llama_model(settings), settings.model or "the packaged model", encode)
+        return ChatModelBackend("llama", _llama_model(settings), settings.model or "the packaged model")
     if name == "ollama":
         if importlib.util.find_spec("langchain_ollama") is None:
             raise BackendUnavailable("the ollama backend needs langchain-ollama: pip install 'grounded-assistant[servers]'")
@@ -119,7 +120,7 @@ def create_backend(settings, encode) -> Backend:
         url = settings.base_url or "http://127.0.0.1:11434"
         model = ChatOllama(model=settings.model or "llama3.2", base_url=url, temperature=0,
                            num_predict=settings.max_tokens)
-        return ChatModelBackend("ollama", model, url, encode)
+        return ChatModelBackend("ollama", model, url)
     if importlib.util.find_spec("langchain_openai") is None:
         raise BackendUnavailable("the openai backend needs langchain-openai: pip install 'grounded-assistant[servers]'")
     import os
@@ -130,7 +131,7 @@ def create_backend(settings, encode) -> Backend:
     key = settings.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
     model = ChatOpenAI(model=settings.model or "gpt-4o-mini", base_url=url, api_key=key, temperature=0,
                        max_tokens=settings.max_tokens, max_retries=0, timeout=60)
-    return ChatModelBackend("openai", model, url, encode)
+    return ChatModelBackend("openai", model, url)
 
 
 def _llama_model(settings):

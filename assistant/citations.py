@@ -1,18 +1,19 @@
 """Citation markers checked against the paragraphs they point to.
 
-Each sentence's [n] markers are verified (word overlap and embedding similarity with the cited
-paragraph). A marker whose paragraph does not support the sentence is re-pointed to one that does
-or dropped; a sentence no paragraph supports is removed. Numbers outside the prompt never survive.
-Surviving paragraphs are renumbered 1..n in order of first use.
+Each sentence's [n] markers are checked by the verifier (assistant/verifier.py): supported,
+contradicted or unsupported by the cited paragraph. A contradicted claim is corrected from the
+paragraph (replaced by the sentence that refutes it, cited) so it never reaches the user; a marker
+whose paragraph does not support the claim is re-pointed to one that does or dropped; a sentence no
+paragraph supports is removed, and with it numbers, dates and names that were not in the sources.
+Surviving paragraphs are renumbered 1..n in order of first use, each with the sentence that
+supports it (its quote).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import numpy as np
-
-from assistant import prompting
+from assistant import prompting, verifier
 from ingest import split
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -22,7 +23,6 @@ ABSTAIN_PHRASES = re.compile(
     r"NOT_FOUND|\b(?:sources?|context|corpus|documents?|passages?|texts?)\s+(?:do|does|did)\s+not\s+"
     r"(?:contain|provide|mention|say|include|specify|state|answer)|\bno information\b|\bcannot (?:be )?answer",
     re.IGNORECASE)
-SUPPORT_THRESHOLD = 0.5
 
 
 @dataclass
@@ -32,21 +32,11 @@ class Verified:
     removed_sentences: int
     repointed: int
     abstained: bool
+    corrected: int = 0  # contradicted claims replaced by the sentence of the paragraph that refutes them
+    quotes: dict[int, tuple[int, int]] = field(default_factory=dict)  # hit index -> supporting span
 
 
-def support_scores(sentences: list[str], paragraphs: list[str], encode) -> np.ndarray:
-    """sentences x paragraphs support in [0, 1]: the mean of word recall and embedding similarity."""
-    if not sentences or not paragraphs:
-        return np.zeros((len(sentences), len(paragraphs)))
-    words = [prompting.content_words(p) for p in paragraphs]
-    lexical = np.array([[len(s & w) / len(s) if s else 0.0 for w in words]
-                        for s in map(prompting.content_words, sentences)])
-    vectors = encode(sentences + paragraphs)
-    dense = np.clip(vectors[:len(sentences)] @ vectors[len(sentences):].T, 0.0, 1.0)
-    return 0.5 * lexical + 0.5 * dense
-
-
-def verify(raw: str, paragraphs: list[str], encode, threshold: float = SUPPORT_THRESHOLD) -> Verified:
+def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.SUPPORT_THRESHOLD) -> Verified:
     """`paragraphs[i]` is what marker [i+1] refers to in `raw`.
 
     A sentence citing several sources mid-way ("A [1], while B [2].") is checked clause by clause:
@@ -57,40 +47,92 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = SUPPORT_T
         return Verified("", [], 0, 0, abstained=True)
     sentences = [text[s:e] for s, e in split.sentences(text)]
     clauses = [_clauses(s) for s in sentences]
-    flat = [c for cs in clauses for c, _ in cs] + [MARKER.sub("", s).strip() for s in sentences]
-    scores = support_scores(flat, paragraphs, encode)
-    clause_rows = iter(range(len(flat) - len(sentences)))
-    sentence_rows = iter(range(len(flat) - len(sentences), len(flat)))
-
-    order: list[int] = []
-    out, repointed = [], 0
+    claims = list(dict.fromkeys([c for cs in clauses for c, _ in cs] + [_claim(s) for s in sentences]))
+    pairs = [(c, p) for c in claims for p in paragraphs]
+    verdicts = dict(zip(((c, j) for c in claims for j in range(len(paragraphs))),
+                        verifier.check_many(pairs, encode, threshold)))
+    state = _State(paragraphs, verdicts)
+    out = []
     for sentence, parts in zip(sentences, clauses):
-        whole = next(sentence_rows)
-        rows = [next(clause_rows) for _ in parts]
-        claim = MARKER.sub("", sentence).strip()
+        claim = _claim(sentence)
         if not prompting.content_words(claim) or ABSTAIN_PHRASES.search(claim):
             continue
-        rendered, kept_any = [], False
-        for (clause, numbers), row in zip(parts, rows):
-            valid = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(paragraphs)))
-            supported = [j for j in valid if max(scores[row, j], scores[whole, j]) >= threshold]
-            if numbers and not supported:
-                best = int(np.argmax(scores[row]))
-                if scores[row, best] >= threshold:
-                    supported, repointed = [best], repointed + 1
-            order.extend(j for j in supported if j not in order)
-            kept_any = kept_any or bool(supported)
-            rendered.append((clause, supported))
-        if not kept_any:  # no marker held up: does any paragraph support the sentence as a whole?
-            best = int(np.argmax(scores[whole]))
-            if scores[whole, best] < threshold:
+        rendered = [shown for clause, numbers in parts for shown in state.vouch(clause, numbers, claim)]
+        if not any(cited for _, cited in rendered):  # no marker held up: one paragraph for the whole?
+            whole = state.best(claim)
+            if whole is None:
                 continue
-            repointed += 1
-            order.extend([best] if best not in order else [])
-            rendered = [(claim, [best])]
-        out.append(_render(rendered, order))
-    removed = len(sentences) - len(out)
-    return Verified(" ".join(out), order, removed, repointed, abstained=not out)
+            rendered = [whole]
+        out.append(_render(rendered, state.order))
+    return Verified(" ".join(out), state.order, len(sentences) - len(out), state.repointed, abstained=not out,
+                    corrected=state.corrected, quotes=state.quotes)
+
+
+class _State:
+    """What verification has decided so far: the paragraphs cited in order of first use and the
+    supporting span of each."""
+
+    def __init__(self, paragraphs: list[str], verdicts: dict):
+        self.paragraphs, self.verdicts = paragraphs, verdicts
+        self.order: list[int] = []
+        self.quotes: dict[int, tuple[int, int]] = {}
+        self.repointed = self.corrected = 0
+
+    def vouch(self, clause: str, numbers: list[int], claim: str) -> list[tuple[str, list[int]]]:
+        """The clause as it may be shown, with the paragraphs that support it (nothing: drop it). A
+        cited paragraph that contradicts it adds its own words, cited: the other side is shown."""
+        valid = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(self.paragraphs)))
+        contradicting = [j for j in valid if self.verdicts[(clause, j)].label == verifier.CONTRADICTED]
+        supported = [j for j in valid if j not in contradicting and self._supported(clause, claim, j)]
+        for j in supported:
+            self._cite(j, self._span(clause, claim, j))
+        shown = [(clause, supported)] if supported else []
+        shown += [self._correct(j, self.verdicts[(clause, j)]) for j in contradicting]
+        if shown:
+            return shown
+        if not numbers:
+            return [(clause, [])]
+        found = self.best(clause)
+        if found is not None:
+            self.repointed += 1
+        return [found] if found else []
+
+    def best(self, text: str) -> tuple[str, list[int]] | None:
+        """The paragraph that supports `text` best; else one that contradicts it, whose words replace it."""
+        ranked = sorted(range(len(self.paragraphs)), key=lambda j: -self.verdicts[(text, j)].score)
+        for j in ranked:
+            verdict = self.verdicts[(text, j)]
+            if verdict.supported:
+                self._cite(j, (verdict.start, verdict.end))
+                return text, [j]
+        for j in ranked:
+            verdict = self.verdicts[(text, j)]
+            if verdict.label == verifier.CONTRADICTED:
+                return self._correct(j, verdict)
+        return None
+
+    def _supported(self, clause: str, claim: str, j: int) -> bool:
+        return self.verdicts[(clause, j)].supported or self.verdicts[(claim, j)].supported \
+            and self.verdicts[(claim, j)].label != verifier.CONTRADICTED
+
+    def _span(self, clause: str, claim: str, j: int) -> tuple[int, int]:
+        verdict = self.verdicts[(clause, j)]
+        verdict = verdict if verdict.supported else self.verdicts[(claim, j)]
+        return verdict.start, verdict.end
+
+    def _correct(self, j: int, verdict) -> tuple[str, list[int]]:
+        self.corrected += 1
+        self._cite(j, (verdict.start, verdict.end))
+        return self.paragraphs[j][verdict.start:verdict.end].rstrip(" .!?"), [j]
+
+    def _cite(self, j: int, span: tuple[int, int]) -> None:
+        if j not in self.order:
+            self.order.append(j)
+        self.quotes.setdefault(j, span)
+
+
+def _claim(sentence: str) -> str:
+    return MARKER.sub("", sentence).strip()
 
 
 MARKER_GROUP = re.compile(r"((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")

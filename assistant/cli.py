@@ -161,7 +161,23 @@ def _print_answer(answer, as_json: bool) -> None:
         print("\nClosest paragraphs:" if answer.abstained else "\nSources:")
         for c in listed:
             label = f"[{c.n}]" if not answer.abstained else "-"
-            print(f"{label} {c.title} ({c.source}, paragraph {c.paragraph_index}): {c.text[:160]}…")
+            shown = c.text if answer.abstained else c.quote
+            print(f"{label} {c.title} ({c.source}, paragraph {c.paragraph_index}): "
+                  f"{shown[:240]}{'…' if len(shown) > 240 else ''}")
+
+
+EVIDENCE_STATUS = {"checking": "Evidence (checking it answers the question):",
+                   "kept": "Evidence kept by the check:",
+                   "rejected": "The check rejected this evidence: it does not answer the question."}
+
+
+def _evidence_text(event) -> str:
+    """The quotes the answer will be drawn from, shown before it; then what the check made of them."""
+    lines = [EVIDENCE_STATUS[event.status]]
+    if event.status != "rejected":
+        lines += [f"  [{c.n}] \u201c{c.quote}\u201d \u2014 {c.title} ({c.source}{', ' + c.date if c.date else ''})"
+                  for c in event.citations]
+    return "\n".join(lines) + "\n"
 
 
 def cmd_ask(args) -> int:
@@ -172,13 +188,16 @@ def cmd_ask(args) -> int:
     if not args.question:
         raise UserError("give a QUESTION or --questions FILE")
     if args.stream:
-        from assistant.types import Answer
+        from assistant.types import Answer, Evidence
 
         draft = sys.stderr if args.json else sys.stdout  # the JSON answer alone goes to stdout
-        for event in assistant.stream(args.question, backend=args.backend, k=args.k, filters=filters):
+        for event in assistant.stream(args.question, backend=args.backend, k=args.k, filters=filters,
+                                      evidence=True):
             if isinstance(event, Answer):
                 print(f"\n\n{VERIFIED}", file=draft, flush=True)
                 _print_answer(event, args.json)
+            elif isinstance(event, Evidence):
+                print(_evidence_text(event), file=draft, flush=True)
             else:
                 print(event, end="", flush=True, file=draft)
         return 0

@@ -84,6 +84,12 @@ def citation_correct(cited: str, answers: list[str], gold: str) -> bool:
     return matches_gold(cited, gold) or any(normalize_answer(a) and normalize_answer(a) in text for a in answers)
 
 
+def contains(haystack: str, needle: str) -> bool:
+    """`needle` as whole words of `haystack`, both normalized as SQuAD normalizes answers."""
+    needle = normalize_answer(needle)
+    return bool(needle) and f" {needle} " in f" {normalize_answer(haystack)} "
+
+
 @dataclass(frozen=True)
 class AnswerOutcome:
     """What the evaluation needs from one answered question."""
@@ -94,6 +100,17 @@ class AnswerOutcome:
     answers: tuple[str, ...]  # gold answer strings
     gold: str  # gold paragraph text
     confidence: float | None = None  # the model's own P(its main source answers), when it reported one
+    answers_all: tuple[str, ...] = ()  # strings that must all be in a right answer (both sides of a disagreement)
+    contradicted: int = 0  # sentences shown that contradict the paragraph they cite (by the verifier)
+
+    @property
+    def right(self) -> bool:
+        """Not abstained, and a gold answer is in the answer and in a cited paragraph (all of
+        `answers_all` too, when given)."""
+        def shown(answer: str) -> bool:
+            return contains(self.answer, answer) and any(contains(text, answer) for text in self.cited)
+        return self.answerable and not self.abstained and any(map(shown, self.answers)) \
+            and all(map(shown, self.answers_all))
 
 
 def answer_metrics(outcomes: list[AnswerOutcome]) -> dict:
@@ -103,6 +120,10 @@ def answer_metrics(outcomes: list[AnswerOutcome]) -> dict:
     unanswerable = [o for o in outcomes if not o.answerable]
     cited = [citation_correct(c, list(o.answers), o.gold) for o in answerable if not o.abstained for c in o.cited]
     figures = {
+        "right": sum(o.right for o in answerable),
+        "abstained_answerable": sum(o.abstained for o in answerable),
+        "abstained_unanswerable": sum(o.abstained for o in unanswerable),
+        "contradicted_sentences": sum(o.contradicted for o in outcomes),
         "exact_match": _mean(0.0 if o.abstained else exact_match(o.answer, list(o.answers)) for o in answerable),
         "f1": _mean(0.0 if o.abstained else token_f1(o.answer, list(o.answers)) for o in answerable),
         "citation_precision": _mean(cited),
@@ -162,6 +183,42 @@ def load_questions(path: str | Path, corpus: str | Path | None = None, limit: in
     return questions
 
 
+def resolve_gold(questions: list[dict], assistant) -> list[dict]:
+    """Question sets over corpora that must not be copied (the seed articles) name their gold
+    paragraph by a `gold_snippet` it contains; a document header counts (metadata questions)."""
+    if not any("gold_snippet" in q and not q.get("paragraph_text") for q in questions):
+        return questions
+    from ingest.records import header_paragraph
+
+    texts = [p.text for p in assistant.paragraphs()] + [header_paragraph(d).text for d in assistant.documents()]
+    return [{**q, "paragraph_text": next((t for t in texts if q["gold_snippet"] in t), "")}
+            if "gold_snippet" in q and not q.get("paragraph_text") else q for q in questions]
+
+
+def outcome(question: dict, answer, encode) -> AnswerOutcome:
+    """One answered question as the metrics see it, its shown sentences checked by the verifier."""
+    return AnswerOutcome(
+        answerable=question["answerable"], abstained=answer.abstained,
+        answer=re.sub(r"\s*\[\d+\]", "", answer.answer), cited=tuple(c.text for c in answer.citations),
+        answers=tuple(question["answers"]), gold=question.get("paragraph_text", ""), confidence=answer.confidence,
+        answers_all=tuple(question.get("answers_all", ())),
+        contradicted=0 if answer.abstained else contradicted_sentences(answer, encode))
+
+
+def contradicted_sentences(answer, encode) -> int:
+    """Sentences of the answer that contradict a paragraph they cite."""
+    from assistant import verifier
+    from assistant.citations import MARKER
+    from ingest import split
+
+    by_n = {c.n: c.text for c in answer.citations}
+    sentences = [answer.answer[s:e] for s, e in split.sentences(answer.answer)]
+    pairs = [(i, MARKER.sub("", sentence).strip(), by_n[int(n)]) for i, sentence in enumerate(sentences)
+             for group in MARKER.findall(sentence) for n in re.split(r"[,;]", group) if int(n) in by_n]
+    verdicts = verifier.check_many([(claim, text) for _, claim, text in pairs], encode)
+    return len({i for (i, _, _), v in zip(pairs, verdicts) if v.label == verifier.CONTRADICTED})
+
+
 # ---- the command ---------------------------------------------------------------------------------
 def add_arguments(parser) -> None:
     """Declare the eval subcommand's flags (light: no heavy imports)."""
@@ -192,7 +249,7 @@ def run(args, make_assistant) -> int:
             report = assistant.ingest([args.corpus], progress=lambda _: bar.update(1))
         if not report.ok:
             print(f"warning: ingest: {report.summary()}", file=sys.stderr)
-        questions = load_questions(args.questions, args.corpus, args.limit)
+        questions = resolve_gold(load_questions(args.questions, args.corpus, args.limit), assistant)
         k = max(args.k, max(RECALL_AT))
         assistant.retrieve("warm up", k=k, method=args.method)  # loads models, syncs re-scorer vectors
         ranks, latencies, outcomes = [], [], []
@@ -203,11 +260,7 @@ def run(args, make_assistant) -> int:
                 latencies.append(time.perf_counter() - started)
                 ranks.append(gold_rank([h.paragraph.text for h in hits], q["paragraph_text"]))
             if args.backend:
-                answer = assistant.ask(q["question"], backend=args.backend)
-                outcomes.append(AnswerOutcome(
-                    answerable=q["answerable"], abstained=answer.abstained,
-                    answer=re.sub(r"\s*\[\d+\]", "", answer.answer), cited=tuple(c.text for c in answer.citations),
-                    answers=tuple(q["answers"]), gold=q["paragraph_text"], confidence=answer.confidence))
+                outcomes.append(outcome(q, assistant.ask(q["question"], backend=args.backend), assistant.encode))
         result = {
             "config": {"corpus": str(args.corpus), "questions": str(args.questions), "limit": args.limit,
                        "k": k, "method": args.method, "backend": args.backend,

@@ -4,17 +4,22 @@ A quote is found without the embedding model: the lexical index proposes candida
 rapidfuzz aligns the quote inside each one, after both sides are normalized (compatibility forms,
 accents, quote marks, dashes, whitespace, case) with a map back to the original characters, so the
 reported span is in the stored paragraph text. Only when nothing is quoted does the claim go through
-hybrid retrieval, scored with the same support measure that answer citations must pass.
+hybrid retrieval and the verifier answer citations pass (assistant/verifier.py).
+
+A near quote whose differences change its meaning (a "not" dropped or added, another number or name)
+is `misquoted`, with the differing words; a claim the library states the opposite of is
+`contradicted`, with the refuting sentence as its span. Neither ever comes back `quoted`.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from assistant.citations import SUPPORT_THRESHOLD, support_scores
+from assistant import verifier
 from assistant.prompting import content_words
 from assistant.types import LookupMatch, LookupResult
 
@@ -26,6 +31,8 @@ PREFILTER = 50  # the same on the raw lowercased text, before normalizing
 UNIFY = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟″«»", '"'),
                        **dict.fromkeys("‐‑‒–—―−", "-")})
 ELLIPSIS = re.compile(r"\[?(?:\.\.\.|…)\]?")  # "[...]" in a quote stands for left-out words
+QUOTE_WORD = re.compile(r"\w+(?:['’]t)?|…|\.\.\.")  # "doesn't" stays one word; an ellipsis is one too
+SPELLING_SIMILARITY = 80  # rapidfuzz ratio above which two single words are one word misspelt
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
@@ -115,16 +122,59 @@ def find_quotes(store, text: str, k: int) -> list[LookupMatch]:
         if aligned and aligned[2] >= QUOTE_THRESHOLD:
             start, end, similarity = aligned
             span = (origin[start], origin[end - 1] + 1)
-            found.append((-similarity, rank, LookupMatch.from_paragraph(paragraph, similarity, span)))
-    return [match for *_, match in sorted(found, key=lambda f: f[:2])[:k]]
+            changes = meaning_changes(text, paragraph.text[span[0]:span[1]])
+            found.append((bool(changes), -similarity, rank,
+                          LookupMatch.from_paragraph(paragraph, similarity, span, changes)))
+    return [match for *_, match in sorted(found, key=lambda f: f[:3])[:k]]
 
 
-def find_support(assistant, text: str, k: int) -> list[LookupMatch]:
-    """Paragraphs that support `text` as a paraphrase, by the bar answer citations must pass."""
+def meaning_changes(quote: str, source: str) -> list[tuple[str, str]]:
+    """(words in the quote, words in the source) for each edit that changes what the quote says: a
+    negation dropped or added, another number, another name. "couldn't" for "could not", spelling
+    and left-out filler words do not count."""
+    a, b = QUOTE_WORD.findall(quote), QUOTE_WORD.findall(source)
+    changes = []
+    matcher = SequenceMatcher(None, [w.lower() for w in a], [w.lower() for w in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        said, written = a[i1:i2], b[j1:j2]
+        if op != "equal" and not ELLIPSIS.fullmatch(" ".join(said)) and _changes_meaning(said, written):
+            changes.append((" ".join(said), " ".join(written)))
+    return changes
+
+
+def _changes_meaning(said: list[str], written: list[str]) -> bool:
+    """A negation left out or added changes meaning; a number or name does when the quote brings
+    it (another figure, another name), not when the quote merely leaves the source's out."""
+    if sum(map(_negates, said)) % 2 != sum(map(_negates, written)) % 2:
+        return True
+    if {w for w in said if _is_number(w)} - {w for w in written if _is_number(w)}:
+        return True
+    return any(not any(fuzz.ratio(n.lower(), m.lower()) >= SPELLING_SIMILARITY for m in written)
+               for n in said if n[:1].isupper())
+
+
+def _negates(word: str) -> bool:
+    lower = word.lower()
+    return lower in verifier.NEGATORS or lower.endswith(("n't", "n’t"))
+
+
+def _is_number(word: str) -> bool:
+    return any(c.isdigit() for c in word) or word.lower() in verifier.NUMBER_WORDS
+
+
+def check_claim(assistant, text: str, k: int) -> LookupResult:
+    """A claim against the paragraphs retrieval finds for it: `supported` where the verifier says so
+    (no span: it is a paraphrase), else `contradicted` where one states the opposite (its refuting
+    sentence as the span), else `not_found`."""
     hits = assistant.retrieve(text, k)
-    scores = support_scores([text], [h.paragraph.text for h in hits], assistant.encode)
-    supported = [(float(s), h) for s, h in zip(scores[0] if len(hits) else [], hits) if s >= SUPPORT_THRESHOLD]
-    return [LookupMatch.from_paragraph(h.paragraph, s) for s, h in sorted(supported, key=lambda x: -x[0])]
+    verdicts = verifier.check_many([(text, h.paragraph.text) for h in hits], assistant.encode)
+    ranked = sorted(zip(verdicts, hits), key=lambda pair: -pair[0].score)
+    supported = [LookupMatch.from_paragraph(h.paragraph, v.score) for v, h in ranked if v.supported]
+    if supported:
+        return LookupResult(text, "supported", supported)
+    contradicted = [LookupMatch.from_paragraph(h.paragraph, v.score, (v.start, v.end))
+                    for v, h in ranked if v.label == verifier.CONTRADICTED]
+    return LookupResult(text, "contradicted" if contradicted else "not_found", contradicted)
 
 
 def lookup(assistant, text: str, k: int = 5) -> LookupResult:
@@ -132,9 +182,8 @@ def lookup(assistant, text: str, k: int = 5) -> LookupResult:
         raise ValueError("give the quote or claim to look up")
     quoted = find_quotes(assistant.store, text, k)
     if quoted:
-        return LookupResult(text, "quoted", quoted)
-    supported = find_support(assistant, text, k)
-    return LookupResult(text, "supported" if supported else "not_found", supported)
+        return LookupResult(text, "misquoted" if quoted[0].differences else "quoted", quoted)
+    return check_claim(assistant, text, k)
 
 
 def highlight(match: LookupMatch, context: int = 120) -> str:
@@ -156,6 +205,10 @@ def print_result(result: LookupResult, as_json: bool) -> None:
     print(result.verdict)
     for n, m in enumerate(result.matches, 1):
         page = f", page {m.page}" if m.page is not None else ""
-        kind = "supports it" if m.match_start is None else "verbatim" if m.score == 1.0 else "differs slightly"
+        kind = "supports it" if m.match_start is None else "states the opposite" \
+            if result.verdict == "contradicted" else "differs in meaning" if m.differences \
+            else "verbatim" if m.score == 1.0 else "differs slightly"
         print(f"\n{n}. {m.title} ({m.source}, paragraph {m.paragraph_index}{page}; {kind}, score {m.score:.2f})")
         print(f"   {highlight(m)}")
+        for said, written in m.differences:
+            print(f"   differs: {said!r} where the source says {written!r}")

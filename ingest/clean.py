@@ -39,6 +39,9 @@ LINK_ONLY = re.compile(r"^(?:[\s|•·*>/-]*\[[^\]]*\]\([^)]*\))+[\s|•·*/-]*$
 BYLINE = re.compile(r"^(?:by|author:|written by)\s+(.+)$", re.I)
 PERSON = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 SOURCE_LINE = re.compile(r"^(?:source|originally published (?:in|at|by)|via)\s*:?\s+(.{2,80})$", re.I)
+# "Caliber.az © 2025", "© 2024 Example.com": the outlet a scraped page's chrome names
+SITE_NAME = r"([A-Za-z][\w-]*(?:\.[A-Za-z]{2,10})+)"
+COPYRIGHT_LINE = re.compile(rf"^(?:copyright\s*)?(?:©\s*(?:\d{{4}}\s+)?{SITE_NAME}|{SITE_NAME}\s*©)", re.I)
 
 
 @dataclass
@@ -78,7 +81,8 @@ def clean(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanDocument
     date = next((d for ln in header if ln.words <= 10 and (d := parse_date(ln.text))), None)
     author = _author(header)
     title = _title(header, author, boilerplate) or (header[0].text if header and header[0].words <= 20 else None)
-    source = next((m.group(1).strip() for ln in footer + header if (m := SOURCE_LINE.match(ln.text))), None)
+    source = next((m.group(1).strip() for ln in footer + header if (m := SOURCE_LINE.match(ln.text))), None) \
+        or next((m.group(1) or m.group(2) for ln in header + footer if (m := COPYRIGHT_LINE.match(ln.text))), None)
     return CleanDocument(title=title and _strip_markup(title), author=author, date=date, source=source,
                          language=_language(script, " ".join(text[s:e] for s, e in body[:5])), body=body)
 

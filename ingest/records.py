@@ -39,5 +39,23 @@ class Paragraph:
         return asdict(self)
 
 
+HEADER_INDEX = -1  # the header's paragraph_index: it comes before the body
+
+
 def paragraph_id(doc_id: str, index: int) -> str:
-    return f"{doc_id}#p{index}"
+    return f"{doc_id}#header" if index == HEADER_INDEX else f"{doc_id}#p{index}"
+
+
+def header_paragraph(document: Document) -> Paragraph:
+    """The document's own metadata as a citable paragraph (`<doc_id>#header`), so "who wrote ...",
+    "when was ... published" get an answer with a citation. It is not part of the text (offsets 0, 0)."""
+    parts = [f'The article "{document.title}"']
+    if document.author:
+        parts.append(f"was written by {document.author}")
+    if document.date:
+        parts.append(f"{'and ' if document.author else ''}was published on {document.date}")
+    if document.source and not any(sep in document.source for sep in "/\\"):  # an outlet, not a file path
+        parts.append(f"{'in' if document.author or document.date else 'appeared in'} {document.source}")
+    return Paragraph(paragraph_id=paragraph_id(document.doc_id, HEADER_INDEX), doc_id=document.doc_id,
+                     title=document.title, author=document.author, date=document.date, source=document.source,
+                     paragraph_index=HEADER_INDEX, char_start=0, char_end=0, text=" ".join(parts) + ".")

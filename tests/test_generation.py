@@ -43,7 +43,7 @@ def test_wrong_marker_is_repointed_to_the_supporting_paragraph(seeded):
     hits = seeded.retrieve(QUESTION)
     wrong = next(i for i, h in enumerate(hits, 1) if "Mirziyoyev" not in h.text and "Mirzoyev" not in h.text)
     answer = seeded.ask(QUESTION, backend=fake(
-        f"In Tashkent he met the Uzbek president, Shawkat Mirziyoyev, and acting foreign minister Bakhtiyor Saidov [{wrong}]."))
+        f"He met the Uzbek president, Shawkat Mirziyoyev, and acting foreign minister Bakhtiyor Saidov [{wrong}]."))
     assert not answer.abstained
     assert [c.n for c in answer.citations] == [1]
     assert "Saidov" in answer.citations[0].text

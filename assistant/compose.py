@@ -1,0 +1,91 @@
+"""From the verified draft to the answer shown.
+
+- A draft that verification emptied, or a NOT_FOUND, while the source check vouched for a source:
+  the answer is that source's evidence sentence, quoted and cited (the model could not beat it).
+- A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
+  statement against the cited evidence, never from the model's first word.
+- Each other article the check kept that the answer does not cite speaks for itself, quoted and
+  cited, unless it only repeats the answer: where the sources differ, the other side is shown.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import evidence, verifier
+from assistant.citations import Verified
+
+LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
+MAX_WITNESSES = 2
+
+
+@dataclass
+class Composed:
+    text: str
+    cited: list[int]  # source indexes in order of first use; marker [i+1] -> cited[i]
+    quotes: dict[int, tuple[int, int]] = field(default_factory=dict)  # source index -> quoted span
+
+    @property
+    def abstained(self) -> bool:
+        return not self.cited
+
+
+def compose(question: str, verified: Verified, sources: list, encode, judged: bool) -> Composed:
+    """`sources` are the `Evidence` the draft's markers refer to; `judged`: the source check vouched
+    for each of them, so an empty draft may quote the first and the others may speak as witnesses."""
+    if verified.abstained:
+        if not (judged and sources):
+            return Composed("", [])
+        composed = Composed(f"{_unterminated(sources[0].quote)} [1].", [0], {0: sources[0].best})
+    else:
+        composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
+    if evidence.is_yes_no(question):
+        composed = _with_polarity(question, composed, sources, encode)
+    return _with_witnesses(composed, sources, encode) if judged else composed
+
+
+def _with_polarity(question: str, composed: Composed, sources: list, encode) -> Composed:
+    cited = [sources[i] for i in composed.cited]
+    verdicts = verifier.check_many([(evidence.as_claim(question), s.paragraph.text) for s in cited], encode)
+    decisive = [v for v in verdicts if v.label != verifier.UNSUPPORTED]
+    if not decisive:
+        return composed
+    word = "Yes" if max(decisive, key=lambda v: v.score).supported else "No"
+    return Composed(f"{word}. {LEADING_POLARITY.sub('', composed.text)}", composed.cited, composed.quotes)
+
+
+def _with_witnesses(composed: Composed, sources: list, encode) -> Composed:
+    cited_docs = {sources[i].paragraph.doc_id for i in composed.cited}
+    witnesses = [i for i, s in enumerate(sources) if s.paragraph.doc_id not in cited_docs][:MAX_WITNESSES]
+    if not witnesses:
+        return composed
+    claims = [s for s in re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", composed.text)) if s.strip()]
+    verdicts = verifier.check_many([(c, sources[i].paragraph.text) for i in witnesses for c in claims], encode)
+    text, cited, quotes = composed.text, list(composed.cited), dict(composed.quotes)
+    for n, i in enumerate(witnesses):
+        mine = verdicts[n * len(claims):(n + 1) * len(claims)]
+        differs = [v for v in mine if v.label == verifier.CONTRADICTED]
+        if any(v.supported for v in mine) and not differs:
+            continue  # it only repeats what is said
+        paragraph = sources[i].paragraph
+        span = (differs[0].start, differs[0].end) if differs else sources[i].best
+        cited.append(i)
+        quotes[i] = span
+        quote = _unterminated(paragraph.text[span[0]:span[1]])
+        text += f' {"But " if differs else ""}{_outlet(paragraph)} says: "{quote}" [{len(cited)}].'
+    return Composed(text, cited, quotes)
+
+
+def _outlet(paragraph) -> str:
+    """Who speaks: the outlet, else the article's title (never a file path), and its date."""
+    source = paragraph.source or ""
+    where = source if source and not re.search(r"[/\\]", source) else f'"{_clip(paragraph.title, 60)}"'
+    return f"{where} ({paragraph.date})" if paragraph.date else where
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _unterminated(sentence: str) -> str:
+    return sentence.rstrip().rstrip(".!?").rstrip()

@@ -1,0 +1,124 @@
+"""Evidence first: the sentences of each source that hold the answer, chosen before the model writes
+a word.
+
+A fixed character cut used to drop the sentence with the vote count or the "not"; choosing whole
+sentences per paragraph, with a bonus for the kind of fact the question asks for (a figure, a date,
+a person, a place), keeps it. The chosen sentences are what the model reads, what the web chat shows
+within a second of the question, what the source check judges and what an answer falls back to
+quoting when the model cannot phrase a verified one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant import prompting, verifier
+from ingest import split
+
+MAX_EVIDENCE_CHARS = 400  # per source: ~100 tokens, so three sources keep the first token within seconds
+SECOND_SENTENCE_SHARE = 0.85  # a second sentence joins when it scores this close to the best
+TYPE_BONUS = 0.15
+WANTS = (
+    ("number", re.compile(r"\bhow (?:many|much|long|old|far|big|large|often)\b|\bwhat (?:percentage|percent|share|"
+                          r"number|amount|sum|total|proportion|price|cost)\b|\bby how\b", re.IGNORECASE)),
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|decade|century)\b", re.IGNORECASE)),
+    ("person", re.compile(r"\bwho(?:m|se)?\b", re.IGNORECASE)),
+    ("place", re.compile(r"\bwhere\b|\b(?:what|which) (?:country|city|state|town|region|place|capital)\b",
+                         re.IGNORECASE)),
+)
+LEANS_BACK = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|its|their|but|however|yet|also|"
+                        r"in response|as a result|consequently|therefore)\b", re.IGNORECASE)
+YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might|"
+                    r"must)\b(?!.*\bor\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One source as the answer sees it: its paragraph, the chosen sentence spans and the best one."""
+    hit: object  # retrieval.Hit
+    spans: tuple[tuple[int, int], ...]  # chosen sentences, in paragraph order
+    best: tuple[int, int]  # the single sentence most likely to hold the answer: the quote shown
+    score: float
+
+    @property
+    def paragraph(self):
+        return self.hit.paragraph
+
+    @property
+    def text(self) -> str:
+        """What the model reads: the chosen sentences, elided text marked."""
+        body = self.paragraph.text
+        pieces = [body[self.spans[0][0]:self.spans[0][1]]]
+        for (_, previous_end), (start, end) in zip(self.spans, self.spans[1:]):
+            pieces.append((" " if not body[previous_end:start].strip() else " … ") + body[start:end])
+        return "".join(pieces)
+
+    @property
+    def quote(self) -> str:
+        return self.paragraph.text[self.best[0]:self.best[1]]
+
+
+def wanted_kind(question: str) -> str | None:
+    return next((kind for kind, pattern in WANTS if pattern.search(question)), None)
+
+
+def is_yes_no(question: str) -> bool:
+    return bool(YES_NO.match(question))
+
+
+def select(question: str, hits: list, encode) -> list[Evidence]:
+    """Evidence for each hit, in the hits' order, with one call to the embedder."""
+    if not hits:
+        return []
+    sentence_spans = [split.sentences(h.paragraph.text) or [(0, len(h.paragraph.text))] for h in hits]
+    texts = [h.paragraph.text[s:e] for h, spans in zip(hits, sentence_spans) for s, e in spans]
+    vectors = encode([question] + texts)
+    similarity = iter(vectors[1:] @ vectors[0])
+    wanted, kind = prompting.stems(question), wanted_kind(question)
+    chosen = []
+    for hit, spans in zip(hits, sentence_spans):
+        body = hit.paragraph.text
+        scores = [0.5 * float(next(similarity)) + 0.5 * len(wanted & prompting.stems(body[s:e])) / (len(wanted) or 1)
+                  + (TYPE_BONUS if kind and _holds(kind, body[s:e]) else 0.0) for s, e in spans]
+        chosen.append(_choose(hit, spans, scores))
+    return chosen
+
+
+def _choose(hit, spans: list[tuple[int, int]], scores: list[float]) -> Evidence:
+    """The best sentence; the one before it when it leans back on it ("He added ..."); sentences
+    scoring nearly as well; then the sentences after it (a topic sentence is often followed by the
+    figures that answer): all within `MAX_EVIDENCE_CHARS`."""
+    body = hit.paragraph.text
+    best = max(range(len(spans)), key=scores.__getitem__)
+    if len(body) <= MAX_EVIDENCE_CHARS:
+        return Evidence(hit, tuple(spans), spans[best], scores[best])
+    leans_back = [best - 1] if best > 0 and LEANS_BACK.match(body[spans[best][0]:spans[best][1]]) else []
+    close = [i for i in sorted(range(len(spans)), key=lambda i: -scores[i])
+             if i != best and scores[i] >= SECOND_SENTENCE_SHARE * scores[best]]
+    keep: set[int] = set()
+    for i in [best, *leans_back, *close, *range(best + 1, len(spans))]:
+        if i not in keep and sum(spans[j][1] - spans[j][0] for j in keep | {i}) <= MAX_EVIDENCE_CHARS or not keep:
+            keep.add(i)
+    return Evidence(hit, tuple(spans[i] for i in sorted(keep)), spans[best], scores[best])
+
+
+def _holds(kind: str, sentence: str) -> bool:
+    found = verifier.facts(sentence)
+    if kind == "number":
+        return bool(found.numbers)
+    if kind == "date":
+        return bool(found.dates)
+    labels = {"person": {"PERSON"}, "place": {"GPE", "LOC", "FAC"}}[kind]
+    return any(label in labels for _, label in found.names)
+
+
+def as_claim(question: str) -> str:
+    """A yes/no question as the statement it asks about: "Does X allow Y?" -> "X does allow Y"."""
+    doc = verifier.parse(question.strip().rstrip("?"))
+    auxiliary = doc[0]
+    subject = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass", "expl") and t.i > 0), None)
+    if subject is None:
+        return doc[1:].text
+    left, right = subject.left_edge.i, subject.right_edge.i + 1
+    return " ".join(part for part in (doc[left:right].text, auxiliary.lower_, doc[1:left].text,
+                                      doc[right:].text) if part)

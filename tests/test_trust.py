@@ -1,0 +1,161 @@
+"""Answers you can trust (issue 20) over the seed corpus: contradicted claims corrected, yes/no
+polarity from the evidence, quotes on every citation, evidence before the answer, citable article
+metadata, both sides of the sources' disagreement, misquotes caught by lookup.
+
+Chain logic runs on LangChain's fake chat models; the `slow` tests ask the real local model."""
+from __future__ import annotations
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from pydantic import Field
+
+from assistant.evaluation import contradicted_sentences
+from assistant.types import Answer, Evidence
+
+SANCTIONS_Q = "Does Kazakhstan allow the use of its territory to avoid sanctions?"
+VOTE_Q = "How did the Central Asian countries vote on the UN General Assembly resolution on Ukraine?"
+AUTHOR_Q = "Who wrote the article saying Blinken's Central Asia tour focused more on Russia and China?"
+
+
+class Judging(FakeListChatModel):
+    """A fake model that also judges passages, as the local model does from its logits."""
+    judgement: float = 0.9
+    judgements: dict = Field(default_factory=dict)
+
+    def yes_probability(self, messages):
+        passage = messages[-1][1].split("Question:")[0]
+        return next((p for word, p in self.judgements.items() if word in passage), self.judgement)
+
+
+def fake(*responses: str) -> FakeListChatModel:
+    return FakeListChatModel(responses=list(responses))
+
+
+def marker_of(seeded, question: str, needle: str) -> int:
+    sources = [h for h in seeded.retrieve(question)]
+    return next(i for i, h in enumerate(sources, 1) if needle in h.text)
+
+
+def assert_quotes_hold(answer: Answer) -> None:
+    for c in answer.citations:
+        assert c.quote and c.text[c.quote_start:c.quote_end] == c.quote
+
+
+# ---- chain logic (fake models) ---------------------------------------------------------------------
+def test_a_contradicted_claim_is_corrected_from_its_paragraph(seeded):
+    n = marker_of(seeded, SANCTIONS_Q, "does not allow")
+    answer = seeded.ask("What did Kazakhstan say about sanctions?", backend=fake(
+        f"Kazakhstan allows the use of its territory to avoid sanctions [{n}]."))
+    assert not answer.abstained
+    assert "allows the use" not in answer.answer and "does not allow" in answer.answer
+    assert "does not allow" in answer.citations[0].quote
+    assert contradicted_sentences(answer, seeded.encode) == 0
+    assert_quotes_hold(answer)
+
+
+def test_yes_no_polarity_comes_from_the_evidence_not_the_model(seeded):
+    n = marker_of(seeded, SANCTIONS_Q, "does not allow")
+    answer = seeded.ask(SANCTIONS_Q, backend=fake(f"Yes, Kazakhstan allows the use of its territory to avoid sanctions [{n}]."))
+    assert answer.answer.startswith("No."), answer.answer
+    assert "does not allow" in answer.answer
+
+
+def test_citations_carry_the_supporting_quote(seeded):
+    n = marker_of(seeded, "Which Uzbek president did Blinken meet?", "Mirziyoyev")
+    answer = seeded.ask("Which Uzbek president did Blinken meet?",
+                        backend=fake(f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."))
+    assert "Mirziyoyev" in answer.citations[0].quote and len(answer.citations[0].quote) < len(answer.citations[0].text)
+    data = answer.to_dict()["citations"][0]
+    assert data["text"][data["quote_start"]:data["quote_end"]] == data["quote"]
+
+
+def test_not_found_with_vouched_evidence_answers_with_the_quote(seeded):
+    answer = seeded.ask("Which Uzbek president did Blinken meet?",
+                        backend=Judging(responses=["NOT_FOUND"], judgements={"Mirziyoyev": 0.95}, judgement=0.1))
+    assert not answer.abstained and "Mirziyoyev" in answer.answer
+    assert answer.answer.rstrip(".").endswith("[1]") and "Mirziyoyev" in answer.citations[0].quote
+
+
+def test_evidence_is_streamed_before_any_answer_text(seeded):
+    model = Judging(responses=["Blinken met Uzbek president Shawkat Mirziyoyev [1]."], judgements={"Mirziyoyev": 0.9},
+                    judgement=0.1)
+    events = list(seeded.stream("Which Uzbek president did Blinken meet?", backend=model, evidence=True))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds[:2] == ["Evidence", "Evidence"] and kinds[-1] == "Answer"
+    checking, kept = events[0], events[1]
+    assert checking.status == "checking" and checking.citations and all(c.quote for c in checking.citations)
+    assert kept.status == "kept" and all("Mirziyoyev" in c.text for c in kept.citations)
+    assert events[-1].timings["evidence"] < events[-1].timings["total"]
+
+
+def test_rejected_evidence_is_announced_before_abstaining(seeded):
+    events = list(seeded.stream("Which Uzbek president did Blinken meet?", evidence=True,
+                                backend=Judging(responses=["unused"], judgement=0.1)))
+    statuses = [e.status for e in events if isinstance(e, Evidence)]
+    assert statuses == ["checking", "rejected"] and events[-1].abstained
+
+
+def test_stream_without_evidence_keeps_its_contract(seeded):
+    events = list(seeded.stream("Which Uzbek president did Blinken meet?"))
+    assert all(isinstance(e, str) for e in events[:-1]) and isinstance(events[-1], Answer)
+
+
+def test_article_metadata_is_answerable_and_cited_as_the_header(seeded):
+    answer = seeded.ask(AUTHOR_Q, backend=Judging(responses=["It was written by Dr Pravesh Kumar Gupta [1]."],
+                                                  judgements={"was written by": 0.95}, judgement=0.2))
+    assert not answer.abstained and "Pravesh Kumar Gupta" in answer.answer
+    assert answer.citations[0].paragraph_id.endswith("#header")
+
+
+def test_a_second_article_that_disagrees_is_shown_as_the_other_side(seeded):
+    model = Judging(responses=["All five Central Asian states abstained on the resolution [1]."],
+                    judgements={"Turkmenistan": 0.9, "all five": 0.9}, judgement=0.1)
+    answer = seeded.ask(VOTE_Q, backend=model)
+    assert len({c.doc_id for c in answer.citations}) == 2, answer.answer
+    assert "Turkmenistan" in answer.answer and "five" in answer.answer
+
+
+# ---- lookup verdicts -------------------------------------------------------------------------------
+def test_a_quote_with_not_removed_is_misquoted_never_quoted(seeded):
+    result = seeded.lookup("Kazakhstan does allow the use of its territory to avoid sanctions")
+    assert result.verdict == "misquoted"
+    assert any("not" in written for _, written in result.matches[0].differences)
+
+
+def test_a_quote_with_a_changed_number_is_misquoted(seeded):
+    result = seeded.lookup("This resolution had support from 151 countries, opposition from seven, and abstention from 32.")
+    assert result.verdict == "misquoted"
+    assert ("151", "141") in result.matches[0].differences
+
+
+def test_a_claim_the_library_refutes_is_contradicted(seeded):
+    result = seeded.lookup("Kazakhstan allows its territory to be used to get around sanctions.")
+    assert result.verdict == "contradicted", result.to_dict()
+    best = result.matches[0]
+    assert "not allow" in best.text[best.match_start:best.match_end]
+
+
+# ---- the real local model --------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("question, expected", [
+    (SANCTIONS_Q, "No"),
+    ("Is Kazakhstan a member of the Collective Security Treaty Organization?", "Yes"),
+    ("How many countries supported the UN General Assembly resolution demanding that Russian troops withdraw "
+     "from Ukraine?", "141"),
+    ("When did Blinken meet China's State Councilor Wang Yi?", "February 18"),
+    (AUTHOR_Q, "Pravesh Kumar Gupta"),
+])
+def test_real_model_answers_each_failure_class(seeded, question, expected):
+    answer = seeded.ask(question, backend="llama")
+    assert not answer.abstained, answer.to_dict()
+    assert expected in answer.answer and any(expected in c.text or expected in ("Yes", "No") for c in answer.citations)
+    assert contradicted_sentences(answer, seeded.encode) == 0
+    assert_quotes_hold(answer)
+
+
+@pytest.mark.slow
+def test_real_model_shows_both_sides_of_the_disagreement(seeded):
+    answer = seeded.ask(VOTE_Q, backend="llama")
+    assert len({c.doc_id for c in answer.citations}) == 2, answer.to_dict()
+    assert "Turkmenistan" in answer.answer and "five" in answer.answer
+    assert contradicted_sentences(answer, seeded.encode) == 0

@@ -1,0 +1,88 @@
+"""The verifier: supported / contradicted / unsupported, with the deciding span, for each failure
+class of issue 20 (polarity, numbers and amounts, dates, swapped names), on made-up paragraphs and
+the real MiniLM embedder and spaCy pipeline."""
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from assistant import verifier
+from assistant.evidence import as_claim, is_yes_no, wanted_kind
+
+
+@pytest.fixture(scope="module")
+def encode():
+    from vectorstore.embedding import encode
+
+    return functools.partial(encode, "minilm")
+
+
+COUNCIL = ("The city council met on Tuesday to discuss traffic. The council does not allow cars in the old "
+           "town, but it plans to open two new car parks. The budget for the car parks is $12 million.")
+RACE = ("Ana Costa won the marathon in Lisbon on 14 March 2021, ahead of 3,200 runners. "
+        "Maria Lopez finished second.")
+MEETING = "The minister met the delegation from Riga and praised the reforms of the new government."
+
+
+def check(claim, paragraph, encode):
+    return verifier.check(claim, paragraph, encode)
+
+
+@pytest.mark.parametrize("claim", [
+    "The council does not allow cars in the old town.",
+    "The council plans to open two new car parks.",
+    "The budget for the car parks is $12 million.",
+])
+def test_true_claims_are_supported_with_their_sentence(claim, encode):
+    verdict = check(claim, COUNCIL, encode)
+    assert verdict.label == "supported", verdict
+    assert claim.rstrip(".").split()[-1] in COUNCIL[verdict.start:verdict.end]
+
+
+@pytest.mark.parametrize("claim, reason", [
+    ("The council allows cars in the old town.", "negation"),  # "not" dropped
+    ("The minister did not meet the delegation from Riga.", "negation"),  # "not" inserted
+    ("The minister refused to meet the delegation from Riga.", "negation"),
+    ("The minister criticized the reforms of the new government.", "antonym"),
+    ("The budget for the car parks is $15 million.", "number"),
+    ("The council plans to open five new car parks.", "number"),
+    ("Ana Costa won the marathon in Lisbon on 15 March 2021.", "date"),
+    ("Maria Lopez won the marathon in Lisbon.", "name"),
+])
+def test_meaning_changing_edits_are_contradicted(claim, reason, encode):
+    paragraph = {"Ana": RACE, "Mar": RACE}.get(claim[:3], MEETING if "minister" in claim else COUNCIL)
+    verdict = check(claim, paragraph, encode)
+    assert verdict.label == "contradicted", verdict
+    assert verdict.reason == reason
+    assert verdict.detail
+
+
+def test_a_claim_on_another_subject_is_unsupported(encode):
+    verdict = check("The river flooded the northern suburbs last spring.", COUNCIL, encode)
+    assert verdict.label == "unsupported"
+
+
+def test_a_name_or_figure_the_paragraph_never_states_is_not_supported(encode):
+    assert check("Pedro Silva won the marathon in Lisbon.", RACE, encode).label != "supported"
+    assert check("Ana Costa won the marathon in Lisbon ahead of 5,000 runners.", RACE, encode).label != "supported"
+
+
+def test_other_spellings_and_forms_of_a_name_still_support(encode):
+    paragraph = "He visited Uzbekistan, where he met the Uzbek president, Shavkat Mirziyoyev."
+    assert check("He met the Uzbek president, Shavkat Mirzoyev.", paragraph, encode).label == "supported"
+
+
+def test_check_many_matches_check(encode):
+    pairs = [("The council allows cars in the old town.", COUNCIL), ("Ana Costa won the marathon.", RACE)]
+    assert [v.label for v in verifier.check_many(pairs, encode)] == ["contradicted", "supported"]
+
+
+def test_question_helpers():
+    assert is_yes_no("Does the council allow cars in the old town?")
+    assert not is_yes_no("Does the council allow cars or bikes?")
+    assert not is_yes_no("Which council allows cars?")
+    assert as_claim("Does the council allow cars in the old town?") == "the council does allow cars in the old town"
+    assert wanted_kind("How many runners took part?") == "number"
+    assert wanted_kind("When did the race start?") == "date"
+    assert wanted_kind("Who won the race?") == "person"
