@@ -10,6 +10,7 @@ import shutil
 import string
 import zipfile
 import zlib
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -390,7 +391,7 @@ def build(assistant):
         return [m for t in turns if t["answer"] is not None
                 for m in ({"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["answer"]})]
 
-    def respond(question, turns, backend, k, show_scores):
+    def respond(question, turns, backend, k, show_scores, as_of):
         question = (question or "").strip()
         if not question:
             yield gr.skip(), turns, gr.skip()
@@ -404,7 +405,7 @@ def build(assistant):
         streamed, evidence, chosen = "", "", []
         try:
             for event in assistant.stream(question, backend=pick_backend(backend, default, offered), k=int(k),
-                                          history=history(turns), evidence=True):
+                                          history=history(turns), evidence=True, as_of=(as_of or "").strip()):
                 if isinstance(event, Answer):
                     rejected = evidence if event.abstained and 'data-state="rejected"' in evidence else ""
                     turns = turns + [{"question": question, "answer": event.answer,
@@ -530,6 +531,8 @@ def build(assistant):
                                                            f"{assistant.settings.model or 'packaged default'}")
                                 k = gr.Slider(1, 20, value=assistant.settings.k, step=1, label="Paragraphs retrieved")
                                 show_scores = gr.Checkbox(False, label="Show retrieval scores")
+                                as_of = gr.Textbox(lambda: date.today().isoformat(), label="As of (YYYY-MM-DD)",
+                                                   elem_id="as-of", info='the day "recently" counts back from')
                     with gr.Column(scale=2, visible=False, elem_id="citation-panel") as panel:
                         with gr.Row():
                             gr.Markdown("#### Source")
@@ -559,7 +562,7 @@ def build(assistant):
                 found = gr.HTML(elem_id="lookup-result")
 
         library_outputs = [documents, doc_choice, suggestions, empty_notice]
-        chat_io = dict(inputs=[question, turns, backend, k, show_scores], outputs=[chatbot, turns, question],
+        chat_io = dict(inputs=[question, turns, backend, k, show_scores, as_of], outputs=[chatbot, turns, question],
                        api_visibility="private", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         question.submit(respond, **chat_io)
         suggestions.click(lambda sample: sample[0], suggestions, question, api_visibility="private").then(

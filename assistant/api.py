@@ -12,7 +12,7 @@ from assistant import chat as chat_rewrite
 from assistant import citations, compose, headers
 from assistant.backends import Backend, ChatModelBackend, create_backend, resolve_name
 from assistant.evidence import select as select_evidence
-from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, check_request
+from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Evidence
 from vectorstore.store import Filters, Store
@@ -88,10 +88,11 @@ class Assistant:
 
     # ---- questions ---------------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
-                 method: str = DEFAULT_METHOD) -> list[Hit]:
-        """The k best paragraphs (hybrid, dense or bm25), each `Hit` scored by cosine similarity."""
+                 method: str = DEFAULT_METHOD, as_of=None) -> list[Hit]:
+        """The k best paragraphs (hybrid, dense or bm25), each `Hit` scored by cosine similarity;
+        `as_of` (YYYY-MM-DD or a date, default today) is the day "recently" is counted from."""
         check_request(k, filters)
-        return self.retriever(method).search(question, k or self.settings.k, filters or Filters())
+        return self.retriever(method).search(question, k or self.settings.k, filters or Filters(), as_of_date(as_of))
 
     def as_retriever(self, k: int | None = None, filters: Filters | None = None):
         """The hybrid search as a LangChain `BaseRetriever`; documents carry the paragraph fields."""
@@ -101,18 +102,18 @@ class Assistant:
         return as_langchain_retriever(self.retriever(), k or self.settings.k, filters or Filters())
 
     def ask(self, question: str, backend: str | None = None, k: int | None = None,
-            filters: Filters | None = None, history: list[dict] | None = None) -> Answer:
+            filters: Filters | None = None, history: list[dict] | None = None, as_of=None) -> Answer:
         """The verified, cited `Answer` (or an abstention with the closest paragraphs)."""
-        for event in self.stream(question, backend=backend, k=k, filters=filters, history=history):
+        for event in self.stream(question, backend=backend, k=k, filters=filters, history=history, as_of=as_of):
             if isinstance(event, Answer):
                 return event
         raise AssertionError("stream ended without an answer")
 
     def chat(self, messages: list[dict], backend: str | None = None, k: int | None = None,
-             filters: Filters | None = None) -> Answer:
+             filters: Filters | None = None, as_of=None) -> Answer:
         """`messages`: [{"role": "user"|"assistant", "content": ...}, ...], the last one the question."""
         *history, last = messages
-        return self.ask(last["content"], backend=backend, k=k, filters=filters, history=history)
+        return self.ask(last["content"], backend=backend, k=k, filters=filters, history=history, as_of=as_of)
 
     def lookup(self, text: str, k: int = 5):
         """Where does this quote or claim come from? Returns a `LookupResult` (verdict + matches)."""
@@ -129,15 +130,16 @@ class Assistant:
 
     def stream(self, question: str, backend: str | None = None, k: int | None = None,
                filters: Filters | None = None, history: list[dict] | None = None,
-               evidence: bool = False) -> Iterator[str | Evidence | Answer]:
+               evidence: bool = False, as_of=None) -> Iterator[str | Evidence | Answer]:
         """Yields answer text as it is generated, then the final verified `Answer`. With
         `evidence=True` it first yields `Evidence`: the quotes chosen to answer from (within a
         second), then what the source check kept or rejected, before any answer text."""
         check_request(k, filters)
+        as_of = as_of_date(as_of)
         started = time.perf_counter()
         chosen = self.backend(backend)
         standalone = chat_rewrite.standalone_question(question, history or [])
-        hits = headers.with_headers(standalone, self.retrieve(standalone, k, filters), self.store)
+        hits = headers.with_headers(standalone, self.retrieve(standalone, k, filters, as_of=as_of), self.store)
         timings = {"retrieve": time.perf_counter() - started}
 
         def finish(text: str, composed: compose.Composed | None, sources: list, confidence: float | None) -> Answer:
@@ -172,7 +174,8 @@ class Assistant:
         timings["generate"] = time.perf_counter() - generating
         verifying = time.perf_counter()
         verified = citations.verify("".join(raw), [s.paragraph.text for s in sources], self.encode)
-        composed = compose.compose(standalone, verified, sources, self.encode, judged=confidence is not None)
+        composed = compose.dated(compose.compose(standalone, verified, sources, self.encode,
+                                                 judged=confidence is not None), sources, as_of)
         timings["verify"] = time.perf_counter() - verifying
         yield finish(composed.text if composed.cited else ABSTAIN_TEXT, composed, sources, confidence)
 

@@ -37,6 +37,12 @@ def _answering(parser: argparse.ArgumentParser) -> None:
     f.add_argument("--until", help="only documents dated on or before YYYY-MM-DD")
 
 
+def _as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help='the day asked on: "recently" counts back from it; older articles are dated '
+                             "(default today)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Grounded Q&A over your articles, every claim cited to its paragraph.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -54,10 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
     p.add_argument("--stream", action="store_true", help="print tokens as they are generated")
     _answering(p)
+    _as_of(p)
     _common(p)
 
     p = sub.add_parser("chat", help="interactive conversation with follow-up questions")
     _answering(p)
+    _as_of(p)
     _common(p)
 
     p = sub.add_parser("list", help="list documents")
@@ -77,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="retrieval / answer metrics on a question set")
     from assistant.evaluation import add_arguments
     add_arguments(p)
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day every question is asked on "
+                                                         "(default: each question's own `date`, else today)")
     _common(p)
 
     p = sub.add_parser("doctor", help="check the store; --repair rebuilds its derived indexes")
@@ -110,12 +120,13 @@ def _assistant(args):
 
 
 def _filters(args):
-    """The filter flags, checked before any model loads."""
-    from assistant.retrieval import check_request
+    """The filter flags (and --as-of), checked before any model loads."""
+    from assistant.retrieval import as_of_date, check_request
     from vectorstore.store import Filters
 
     filters = Filters(doc_id=args.doc, source=args.source, author=args.author, since=args.since, until=args.until)
     check_request(filters=filters)
+    as_of_date(args.as_of)
     return filters
 
 
@@ -192,7 +203,7 @@ def cmd_ask(args) -> int:
 
         draft = sys.stderr if args.json else sys.stdout  # the JSON answer alone goes to stdout
         for event in assistant.stream(args.question, backend=args.backend, k=args.k, filters=filters,
-                                      evidence=True):
+                                      evidence=True, as_of=args.as_of):
             if isinstance(event, Answer):
                 print(f"\n\n{VERIFIED}", file=draft, flush=True)
                 _print_answer(event, args.json)
@@ -201,7 +212,8 @@ def cmd_ask(args) -> int:
             else:
                 print(event, end="", flush=True, file=draft)
         return 0
-    _print_answer(assistant.ask(args.question, backend=args.backend, k=args.k, filters=filters), args.json)
+    _print_answer(assistant.ask(args.question, backend=args.backend, k=args.k, filters=filters, as_of=args.as_of),
+                  args.json)
     return 0
 
 
@@ -212,7 +224,7 @@ def _ask_batch(assistant, args, filters) -> int:
         questions = [json.loads(line) for line in fh if line.strip()]
     for item in tqdm(questions, desc="ask", unit="q", file=sys.stderr):
         text = item["question"] if isinstance(item, dict) else str(item)
-        answer = assistant.ask(text, backend=args.backend, k=args.k, filters=filters)
+        answer = assistant.ask(text, backend=args.backend, k=args.k, filters=filters, as_of=args.as_of)
         print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
     return 0
 
@@ -228,7 +240,8 @@ def cmd_chat(args) -> int:
             return 0
         if not question:
             return 0
-        answer = assistant.ask(question, backend=args.backend, k=args.k, filters=_filters(args), history=history)
+        answer = assistant.ask(question, backend=args.backend, k=args.k, filters=_filters(args), history=history,
+                               as_of=args.as_of)
         _print_answer(answer, False)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
 

@@ -6,9 +6,12 @@
   statement against the cited evidence, never from the model's first word.
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
   cited, unless it only repeats the answer: where the sources differ, the other side is shown.
+- A claim drawn from an article over a year older than the day asked (`as_of`) says the article's
+  year where it is first cited: news goes stale, and the reader should know how old it is.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +20,7 @@ from assistant.citations import Verified
 
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
 MAX_WITNESSES = 2
+OLD_AFTER_DAYS = 365
 
 
 @dataclass
@@ -42,6 +46,35 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     if evidence.is_yes_no(question):
         composed = _with_polarity(question, composed, sources, encode)
     return _with_witnesses(composed, sources, encode) if judged else composed
+
+
+def dated(composed: Composed, sources: list, as_of: datetime.date) -> Composed:
+    """"... [1] (according to a 2021 usatoday.com article)." after the first marker of each cited
+    source dated over OLD_AFTER_DAYS before `as_of` (witnesses already name their date)."""
+    text = composed.text
+    for n, i in enumerate(composed.cited, 1):
+        paragraph = sources[i].paragraph
+        if not _older(paragraph.date, as_of) or f"{_outlet(paragraph)} says" in text:
+            continue
+        marker = re.search(rf"\[\s*(?:\d+\s*[,;]\s*)*{n}(?:\s*[,;]\s*\d+)*\s*\]", text)
+        if marker:
+            text = f"{text[:marker.end()]} (according to {_article(paragraph)}){text[marker.end():]}"
+    return Composed(text, composed.cited, composed.quotes)
+
+
+def _older(date: str | None, as_of: datetime.date) -> bool:
+    try:
+        return bool(date) and (as_of - datetime.date.fromisoformat(date[:10])).days > OLD_AFTER_DAYS
+    except ValueError:
+        return False
+
+
+def _article(paragraph) -> str:
+    """"a 2021 usatoday.com article", or 'a 2021 article, "Its title"' when the source is a file path."""
+    year, source = paragraph.date[:4], paragraph.source or ""
+    if source and not re.search(r"[/\\]", source):
+        return f"a {year} {source} article"
+    return f'a {year} article, "{_clip(paragraph.title, 60)}"'
 
 
 def _with_polarity(question: str, composed: Composed, sources: list, encode) -> Composed:

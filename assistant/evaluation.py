@@ -241,6 +241,9 @@ def add_arguments(parser) -> None:
 def run(args, make_assistant) -> int:
     from tqdm import tqdm
 
+    from assistant.retrieval import as_of_date
+
+    as_of_date(args.as_of)  # a bad --as-of fails before anything loads
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
         if not args.store and not getattr(args, "chroma_url", None):
             args.store = scratch
@@ -254,16 +257,19 @@ def run(args, make_assistant) -> int:
         assistant.retrieve("warm up", k=k, method=args.method)  # loads models, syncs re-scorer vectors
         ranks, latencies, outcomes = [], [], []
         for q in tqdm(questions, desc="eval", unit="q", file=sys.stderr):
+            as_of = args.as_of or q.get("date")  # news questions are asked on their day
             if q["answerable"]:
                 started = time.perf_counter()
-                hits = assistant.retrieve(q["question"], k=k, method=args.method)
+                hits = assistant.retrieve(q["question"], k=k, method=args.method, as_of=as_of)
                 latencies.append(time.perf_counter() - started)
                 ranks.append(gold_rank([h.paragraph.text for h in hits], q["paragraph_text"]))
             if args.backend:
-                outcomes.append(outcome(q, assistant.ask(q["question"], backend=args.backend), assistant.encode))
+                outcomes.append(outcome(q, assistant.ask(q["question"], backend=args.backend, as_of=as_of),
+                                        assistant.encode))
         result = {
             "config": {"corpus": str(args.corpus), "questions": str(args.questions), "limit": args.limit,
                        "k": k, "method": args.method, "backend": args.backend,
+                       "as_of": args.as_of or "each question's date, else today",
                        "min_confidence": assistant.settings.min_confidence,
                        "store": "temporary" if args.store == scratch else args.store,
                        "embedder": assistant.settings.embedder, "paragraphs": assistant.store.count()},

@@ -12,6 +12,11 @@ Methods (squad2-dev figures in bench/out/retrieval.json, `python bench/retrieval
 
 Every returned paragraph carries `score`, its MiniLM cosine similarity to the question (from the
 stored vectors, so lexical-only hits are scored too): the relevance signal abstention uses.
+
+Whatever the method, paragraphs of the same text (syndicated copies, the shared paragraphs of a
+story's versions) come back once, from the newest document not dated after `as_of`; and a question
+about the recent past ("this week", "latest", ...) prefers, mildly, paragraphs dated shortly before
+`as_of` (a score prior, never a filter).
 """
 from __future__ import annotations
 
@@ -35,6 +40,10 @@ PHRASE_WEIGHT = 0.3  # "hybrid": bonus for a paragraph holding all of the questi
 RESCORE_WEIGHT = 0.5  # "mpnet": share of the mpnet cosine against the "hybrid" score
 WORD = re.compile(r"\w+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+RECENT = re.compile(r"\b(?:(?:this|last|past|previous) (?:week|weekend|month|few (?:days|weeks))|recent(?:ly)?"
+                    r"|latest|newest|lately|today|yesterday|currently|(?-i:new))\b", re.IGNORECASE)
+RECENCY_WEIGHT = 0.1  # share of the best candidate's score added for an article dated on as_of
+RECENCY_HALF_LIFE_DAYS = 30  # ... halving for every month before it
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,8 @@ class Retriever:
             raise ValueError(f"unknown retrieval method {method!r}; choose one of {', '.join(METHODS)}")
         self.store, self.embed_query, self.method, self.candidates = store, embed_query, method, candidates
 
-    def search(self, question: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
+    def search(self, question: str, k: int = 5, filters: Filters = Filters(),
+               as_of: datetime.date | None = None) -> list[Hit]:
         query_vector = np.asarray(self.embed_query(question), dtype=np.float32)
         n = max(self.candidates, k)
         dense = self.store.dense_search(query_vector, n, filters) if self.method != "bm25" else []
@@ -75,10 +85,13 @@ class Retriever:
                 ranked = self._rescore(question, ranked, n)
         else:
             ranked = dict(dense or lexical)
-        top = sorted(ranked, key=ranked.get, reverse=True)[:k]
+        pool = sorted(ranked, key=ranked.get, reverse=True)[:n]
+        paragraphs = self.store.get(pool)
+        if as_of and is_recent(question) and ranked:
+            ranked = with_recency(ranked, {pid: p.date for pid, p in paragraphs.items()}, as_of)
+        top = distinct(sorted(pool, key=ranked.get, reverse=True), paragraphs, as_of)[:k]
         self._add_similarity(similarity, query_vector, top)
-        paragraphs = self.store.get(top)
-        return [Hit(paragraphs[pid], similarity.get(pid, 0.0), ranked[pid]) for pid in top if pid in paragraphs]
+        return [Hit(paragraphs[pid], similarity.get(pid, 0.0), ranked[pid]) for pid in top]
 
     def _add_similarity(self, similarity: dict[str, float], query_vector, paragraph_ids: list[str]) -> None:
         """Cosine of paragraphs the dense list did not return, from their stored vectors."""
@@ -99,6 +112,52 @@ class Retriever:
         mpnet = rescorer_for(self.store).scores(question, candidates)
         return {pid: RESCORE_WEIGHT * mpnet.get(pid, 0.0) + (1 - RESCORE_WEIGHT) * first_stage[pid]
                 for pid in candidates}
+
+
+def is_recent(question: str) -> bool:
+    """Does the question ask about the recent past ("this week", "recently", "the latest", "new")?"""
+    return bool(RECENT.search(question))
+
+
+def recency(date: str | None, as_of: datetime.date) -> float:
+    """1 for an article dated on `as_of`, halving every RECENCY_HALF_LIFE_DAYS before it; 0 when
+    undated or dated after it (a later article is not what "recently" meant on that day)."""
+    try:
+        age = (as_of - datetime.date.fromisoformat(date[:10])).days if date else -1
+    except ValueError:
+        return 0.0
+    return 0.5 ** (age / RECENCY_HALF_LIFE_DAYS) if age >= 0 else 0.0
+
+
+def with_recency(ranked: dict[str, float], dates: dict[str, str | None], as_of: datetime.date) -> dict[str, float]:
+    """Scores plus a prior for recent articles, scaled to the best score so every method's scale fits."""
+    bonus = RECENCY_WEIGHT * max(ranked.values())
+    return {pid: score + bonus * recency(dates.get(pid), as_of) for pid, score in ranked.items()}
+
+
+def distinct(order: list[str], paragraphs: dict[str, Paragraph], as_of: datetime.date | None) -> list[str]:
+    """One paragraph per text, at its best rank: copies would fill the top k with the same words.
+    The newest document not dated after `as_of` speaks for them (on a tie, the best ranked)."""
+    groups: dict[str, list[str]] = {}
+    for pid in order:
+        if pid in paragraphs:
+            groups.setdefault(" ".join(paragraphs[pid].text.split()), []).append(pid)
+    return [max(group, key=lambda pid: _newness(paragraphs[pid].date, as_of)) for group in groups.values()]
+
+
+def _newness(date: str | None, as_of: datetime.date | None) -> tuple[bool, str]:
+    usable = bool(date) and (as_of is None or date[:10] <= as_of.isoformat())
+    return usable, date if usable else ""
+
+
+def as_of_date(value: str | datetime.date | None) -> datetime.date:
+    """The day a question is asked on: today for None or "", else a real YYYY-MM-DD date (a clear
+    ValueError otherwise)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return _date("as_of", value) or datetime.date.today()
 
 
 def rrf(*ranked_lists: list[tuple[str, float]]) -> dict[str, float]:

@@ -1,7 +1,12 @@
 """The same article saved twice (another file name, another site's chrome around it) differs in its
-hash but not in its body. Each document's cleaned text becomes a bottom-k MinHash sketch of its
-word shingles; documents sharing a sketch value are the only candidates compared, so checking a new
-document costs a few set operations however large the library is.
+hash but not in its body; a story republished with new facts shares most of its text but not all.
+
+Each document's cleaned text becomes a bottom-k MinHash sketch of its word shingles, stored with the
+document (the store's `sketches` table), so checking a new document asks the store for the few
+documents sharing sketch values: index lookups, never a pass over the library. Documents similar
+enough to be versions of one story are then compared paragraph by paragraph: a new document with no
+paragraph of its own is a copy and is dropped; one with new paragraphs is another version, kept whole
+(retrieval lets the newest version speak for the paragraphs they share).
 """
 from __future__ import annotations
 
@@ -15,13 +20,21 @@ from ingest.clean import normalize_line
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 128
 THRESHOLD = 0.7  # estimated Jaccard similarity of shingle sets; re-saved copies score above 0.9
+CANDIDATES = 5  # documents sharing the most sketch values that are compared in full
+NEW_SHARE = 0.5  # a paragraph most of whose shingles the other versions lack is new
+MIN_NEW_WORDS = 8  # shorter paragraphs (captions, bylines, leftover chrome) make no new version
+
+
+def shingles(text: str) -> set[str]:
+    """Word 5-grams of the normalized text (punctuation and case ignored)."""
+    words = normalize_line(text).split()
+    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
 
 
 def text_sketch(paragraphs: Iterable[str]) -> frozenset[int]:
-    """The SKETCH_SIZE smallest shingle hashes of the normalized text (punctuation and case ignored)."""
-    words = normalize_line(" ".join(paragraphs)).split()
-    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    hashes = {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles}
+    """The SKETCH_SIZE smallest shingle hashes (signed 64-bit, as SQLite stores integers)."""
+    hashes = {int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big", signed=True)
+              for s in shingles(" ".join(paragraphs))}
     return frozenset(heapq.nsmallest(SKETCH_SIZE, hashes))
 
 
@@ -31,42 +44,52 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> float:
     return sum(h in a and h in b for h in union) / len(union) if union else 0.0
 
 
+def new_paragraphs(paragraphs: list[str], others: list[str]) -> list[int]:
+    """Indexes of the paragraphs (of MIN_NEW_WORDS words or more) mostly absent from `others`."""
+    seen = set().union(*(shingles(text) for text in others))
+    new = []
+    for i, text in enumerate(paragraphs):
+        if len(normalize_line(text).split()) >= MIN_NEW_WORDS:
+            own = shingles(text)
+            new += [i] if len(own - seen) > NEW_SHARE * len(own) else []
+    return new
+
+
 class NearDuplicates:
-    """Sketches of the documents in the store (loaded on first need) plus those added in this run."""
+    """Finds a document's other versions among the stored documents and those planned in this run."""
 
     def __init__(self, store):
         self.store = store
-        self._sketches: dict[str, frozenset[int]] | None = None
+        store.fill_sketches()  # a store made before sketches were stored gets them once
+        self._sketches: dict[str, frozenset[int]] = {}  # this run's documents
+        self._texts: dict[str, list[str]] = {}
         self._by_hash: dict[int, set[str]] = defaultdict(set)
         self._content: dict[str, str] = {}  # content hash -> doc_id, for documents added in this run
 
     def same_text(self, content_hash: str) -> str | None:
         return self._content.get(content_hash)
 
-    def twin(self, doc_id: str, sketch: frozenset[int]) -> tuple[str, float] | None:
-        """The most similar other document at or above THRESHOLD, with its similarity."""
-        sketches = self._load()
-        shared = Counter(other for h in sketch for other in self._by_hash.get(h, ()) if other != doc_id)
-        best = max(((other, similarity(sketch, sketches[other])) for other, _ in shared.most_common(5)),
-                   key=lambda pair: pair[1], default=None)
-        return best if best and best[1] >= THRESHOLD else None
+    def versions(self, doc_id: str, sketch: frozenset[int]) -> list[tuple[str, float]]:
+        """Other documents at or above THRESHOLD similarity, most similar first."""
+        shared = Counter(dict(self.store.sketch_matches(sketch, CANDIDATES)))
+        shared.update(other for h in sketch for other in self._by_hash.get(h, ()))
+        shared.pop(doc_id, None)
+        scored = [(other, similarity(sketch, self._sketch(other))) for other, _ in shared.most_common(CANDIDATES)]
+        return sorted(((o, s) for o, s in scored if s >= THRESHOLD), key=lambda pair: -pair[1])
 
-    def add(self, doc_id: str, sketch: frozenset[int], content_hash: str | None = None) -> None:
-        sketches = self._load()
-        for h in sketches.get(doc_id, ()):
+    def texts(self, doc_id: str) -> list[str]:
+        """A document's paragraph texts: this run's from memory, a stored one's from the store."""
+        if doc_id in self._texts:
+            return self._texts[doc_id]
+        return [p.text for p in self.store.paragraphs(doc_id)]
+
+    def add(self, doc_id: str, sketch: frozenset[int], content_hash: str, texts: list[str]) -> None:
+        for h in self._sketches.get(doc_id, ()):
             self._by_hash[h].discard(doc_id)
-        sketches[doc_id] = sketch
+        self._sketches[doc_id], self._texts[doc_id] = sketch, texts
         for h in sketch:
             self._by_hash[h].add(doc_id)
-        if content_hash:
-            self._content[content_hash] = doc_id
+        self._content[content_hash] = doc_id
 
-    def _load(self) -> dict[str, frozenset[int]]:
-        if self._sketches is None:
-            self._sketches = {}
-            texts: dict[str, list[str]] = defaultdict(list)
-            for paragraph in self.store.paragraphs():
-                texts[paragraph.doc_id].append(paragraph.text)
-            for doc_id, paragraphs in texts.items():
-                self.add(doc_id, text_sketch(paragraphs))
-        return self._sketches
+    def _sketch(self, doc_id: str) -> frozenset[int]:
+        return self._sketches.get(doc_id) or self.store.sketch(doc_id)

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from ingest import split
 from ingest.clean import clean, normalize_line
-from ingest.near_duplicates import NearDuplicates, text_sketch
+from ingest.near_duplicates import NearDuplicates, new_paragraphs, text_sketch
 from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, paragraph_id
 from vectorstore.store import ChromaUnreachable
@@ -25,7 +25,7 @@ BATCH_PARAGRAPHS = 1024  # paragraphs per encoder call: it sorts them by length,
 @dataclass
 class FileResult:
     location: str
-    status: str  # added | updated | skipped | duplicate | failed | removed
+    status: str  # added | updated | revised | skipped | duplicate | failed | removed
     doc_id: str | None = None
     reason: str | None = None
     paragraphs: int = 0
@@ -46,7 +46,7 @@ class IngestReport:
         return not self.count("failed")
 
     def summary(self) -> dict:
-        return {s: self.count(s) for s in ("added", "updated", "skipped", "duplicate", "removed", "failed")}
+        return {s: self.count(s) for s in ("added", "updated", "revised", "skipped", "duplicate", "removed", "failed")}
 
     def to_dict(self) -> dict:
         return {"summary": self.summary(), "files": [r.to_dict() for r in self.results]}
@@ -154,7 +154,7 @@ def _ingest(paths, store, embed, max_file_mb, prune, progress, batch_paragraphs)
         _prune(store, read_files, {r.location for r in raws}, report, progress)
     boilerplate = shared_lines(raws) if len(raws) > 1 else frozenset()
     twins = NearDuplicates(store)
-    pending: list[tuple[Document, list[Paragraph], bool]] = []
+    pending: list[tuple[Document, list[Paragraph], FileResult]] = []
     for raw in raws:
         planned = _plan(raw, store, boilerplate, twins)
         if isinstance(planned, FileResult):
@@ -169,7 +169,7 @@ def _ingest(paths, store, embed, max_file_mb, prune, progress, batch_paragraphs)
 
 
 def _plan(raw: RawDocument, store, boilerplate: frozenset[str], twins: NearDuplicates):
-    """A FileResult when there is nothing to write, else (document, paragraphs, replaces_existing)."""
+    """A FileResult when there is nothing to write, else (document, paragraphs, the result once written)."""
     try:
         document, paragraphs = build(raw, boilerplate)
     except UnreadableFile as exc:
@@ -180,13 +180,22 @@ def _plan(raw: RawDocument, store, boilerplate: frozenset[str], twins: NearDupli
     exact = twins.same_text(document.content_hash) or getattr(store.find_by_hash(document.content_hash), "doc_id", None)
     if exact and exact != document.doc_id:
         return FileResult(raw.location, "duplicate", doc_id=exact, reason=f"same text as {exact}")
-    sketch = text_sketch(p.text for p in paragraphs)
-    if near := twins.twin(document.doc_id, sketch):
-        twin, similarity = near
-        return FileResult(raw.location, "duplicate", doc_id=twin,
-                          reason=f"near-duplicate of {twin} ({similarity:.0%} of its text shingles shared)")
-    twins.add(document.doc_id, sketch, document.content_hash)
-    return document, paragraphs, existing is not None
+    texts = [p.text for p in paragraphs]
+    sketch = text_sketch(texts)
+    written = FileResult(raw.location, "updated" if existing else "added", doc_id=document.doc_id,
+                         paragraphs=len(paragraphs))
+    if versions := twins.versions(document.doc_id, sketch):
+        twin, similarity = versions[0]
+        shared = f"{similarity:.0%} of its text shingles shared"
+        new = new_paragraphs(texts, [t for other, _ in versions for t in twins.texts(other)])
+        if not new:
+            return FileResult(raw.location, "duplicate", doc_id=twin,
+                              reason=f"near-duplicate of {twin} ({shared}, no paragraph of its own)")
+        if not existing:
+            written = FileResult(raw.location, "revised", doc_id=document.doc_id, paragraphs=len(paragraphs),
+                                 reason=f"another version of {twin} ({shared}, {len(new)} new paragraphs): kept")
+    twins.add(document.doc_id, sketch, document.content_hash, texts)
+    return document, paragraphs, written
 
 
 def _write(pending, store, embed, report: IngestReport, progress) -> None:
@@ -209,14 +218,11 @@ def _write(pending, store, embed, report: IngestReport, progress) -> None:
         raise
     except Exception as exc:  # the store itself failed: these documents, not the batch after them
         failures = [exc] * len(items)
-    for (document, paragraphs, replaces), failure in zip(pending, failures):
+    for (document, _, written), failure in zip(pending, failures):
         if failure:
-            result = FileResult(document.location, "failed", doc_id=document.doc_id,
-                                reason=f"{failure.__class__.__name__}: {failure}")
-        else:
-            result = FileResult(document.location, "updated" if replaces else "added", doc_id=document.doc_id,
-                                paragraphs=len(paragraphs))
-        _record(report, result, progress)
+            written = FileResult(document.location, "failed", doc_id=document.doc_id,
+                                 reason=f"{failure.__class__.__name__}: {failure}")
+        _record(report, written, progress)
 
 
 def _prune(store, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:

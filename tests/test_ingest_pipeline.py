@@ -161,7 +161,8 @@ def test_bad_files_are_reported_and_the_rest_ingested(tmp_path):
     assert set(failed) == set(expected)
     for name, reason in expected.items():
         assert reason in failed[name], (name, failed[name])
-    assert report.summary() == {"added": 3, "updated": 0, "skipped": 0, "duplicate": 0, "removed": 0, "failed": 5}
+    assert report.summary() == {"added": 3, "updated": 0, "revised": 0, "skipped": 0, "duplicate": 0, "removed": 0,
+                                "failed": 5}
     assert not report.ok
     assert sorted(d.title for d in assistant.documents()) == ["Bridge reopens", "Budget passes", "Footbridge"]
 
@@ -177,7 +178,7 @@ def test_cli_ingest_exits_non_zero_with_a_summary(tmp_path, capsys, monkeypatch)
 
     assert main(["ingest", str(tmp_path / "batch"), "--store", store]) == 1
     captured = capsys.readouterr()
-    assert "0 added, 0 updated, 3 skipped, 0 duplicate, 0 removed, 5 failed" in captured.out
+    assert "0 added, 0 updated, 0 revised, 3 skipped, 0 duplicate, 0 removed, 5 failed" in captured.out
     assert "failed: " in captured.err and "broken.pdf" in captured.err
 
     assert main(["ingest", str(tmp_path / "batch" / "bridge.txt"), "--store", store, "--quiet"]) == 0

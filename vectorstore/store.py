@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ingest.near_duplicates import text_sketch
 from ingest.records import Document, Paragraph
 
 SCHEMA_VERSION = 1
@@ -45,6 +46,9 @@ create table if not exists paragraphs(
 create index if not exists paragraphs_doc on paragraphs(doc_id, paragraph_index);
 create virtual table if not exists paragraphs_fts using fts5(text, tokenize='porter unicode61 remove_diacritics 2');
 create table if not exists pending(doc_id text primary key, version text);
+create table if not exists sketches(doc_id text not null references documents(doc_id) on delete cascade,
+    hash integer not null, primary key (doc_id, hash)) without rowid;
+create index if not exists sketches_hash on sketches(hash);
 """
 
 STOPWORDS = frozenset("""a an and are as at be by did do does for from had has have he her his how i if in into is it
@@ -329,6 +333,30 @@ class Store:
         row = self._db().execute("select * from documents where content_hash = ?", (content_hash,)).fetchone()
         return _document(row) if row else None
 
+    def sketch(self, doc_id: str) -> frozenset[int]:
+        """The document's near-duplicate sketch (ingest/near_duplicates.py), written with it."""
+        return frozenset(r[0] for r in self._db().execute("select hash from sketches where doc_id = ?", (doc_id,)))
+
+    def sketch_matches(self, sketch: frozenset[int], n: int) -> list[tuple[str, int]]:
+        """The n documents sharing the most sketch values with `sketch` (doc_id, how many): index
+        lookups, however large the library."""
+        if not sketch:
+            return []
+        marks = ",".join("?" * len(sketch))
+        sql = (f"select doc_id, count(*) as n from sketches where hash in ({marks}) "
+               "group by doc_id order by n desc limit ?")
+        return [(r[0], r[1]) for r in self._db().execute(sql, [*sketch, n])]
+
+    def fill_sketches(self) -> int:
+        """Sketch the documents that have none (a store made before sketches were stored); returns how many."""
+        db = self._db()
+        missing = [r[0] for r in db.execute(
+            "select doc_id from documents d where not exists (select 1 from sketches s where s.doc_id = d.doc_id)")]
+        for doc_id in missing:
+            with db:
+                self._insert_sketch(db, doc_id, [p.text for p in self.paragraphs(doc_id)])
+        return len(missing)
+
     def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
         sql = PARAGRAPH_SELECT + (" where p.doc_id = ?" if doc_id else "") + " order by d.source, p.doc_id, p.paragraph_index"
         return [_paragraph(r) for r in self._db().execute(sql, (doc_id,) if doc_id else ()).fetchall()]
@@ -464,6 +492,11 @@ class Store:
                              " page, text) values (?,?,?,?,?,?,?)",
                              (p.paragraph_id, p.doc_id, p.paragraph_index, p.char_start, p.char_end, p.page, p.text))
             db.execute("insert into paragraphs_fts(rowid, text) values (?, ?)", (cur.lastrowid, p.text))
+        self._insert_sketch(db, document.doc_id, [p.text for p in paragraphs])
+
+    @staticmethod
+    def _insert_sketch(db: sqlite3.Connection, doc_id: str, texts: list[str]) -> None:
+        db.executemany("insert or ignore into sketches values (?, ?)", [(doc_id, h) for h in text_sketch(texts)])
 
     def remove(self, doc_id: str) -> bool:
         db = self._db()
@@ -497,6 +530,7 @@ class Store:
     def _delete_rows(db: sqlite3.Connection, doc_id: str) -> None:
         db.execute("delete from paragraphs_fts where rowid in (select rowid from paragraphs where doc_id = ?)", (doc_id,))
         db.execute("delete from paragraphs where doc_id = ?", (doc_id,))
+        db.execute("delete from sketches where doc_id = ?", (doc_id,))
         db.execute("delete from documents where doc_id = ?", (doc_id,))
 
 
@@ -517,7 +551,8 @@ def registry_problem(db: sqlite3.Connection) -> str | None:
 def _expected_columns() -> dict[str, list[str]]:
     db = sqlite3.connect(":memory:")
     db.executescript(SCHEMA)
-    return {name: _columns(db, name) for name in ("meta", "documents", "paragraphs", "paragraphs_fts", "pending")}
+    return {name: _columns(db, name)
+            for name in ("meta", "documents", "paragraphs", "paragraphs_fts", "pending", "sketches")}
 
 
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:

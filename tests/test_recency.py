@@ -1,0 +1,138 @@
+"""`as_of`: questions about the recent past prefer articles dated shortly before it, and an answer
+drawn from an article over a year older says the article's year."""
+from __future__ import annotations
+
+import datetime
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from assistant import compose
+from assistant.cli import main
+from assistant.retrieval import as_of_date, is_recent, recency, with_recency
+from ingest.records import Paragraph
+
+BRIDGE = {  # two articles about the same bridge, equally relevant to the questions below
+    "repair": ("Council votes to repair Elm Street bridge", "2021-05-03",
+               "The city council voted to repair the Elm Street bridge over the river, officials said, "
+               "after engineers found cracks in two of its stone arches."),
+    "replace": ("Council votes to replace Elm Street bridge", "2024-05-06",
+                "The city council voted to replace the Elm Street bridge over the river, officials said, "
+                "after engineers found cracks in two of its stone arches."),
+}
+
+
+@pytest.fixture
+def bridges(fresh, tmp_path):
+    for name, (title, date, text) in BRIDGE.items():
+        (tmp_path / f"{name}.txt").write_text(f"{title}\nDate: {date}\nSource: valleynews\n\n{text}\n", encoding="utf-8")
+    assert fresh.ingest([tmp_path / f"{name}.txt" for name in BRIDGE]).summary()["added"] == 2
+    return fresh
+
+
+@pytest.mark.parametrize("question", ["What did the council decide this week?", "What was recently decided?",
+                                      "What is the latest on the bridge?", "Which new bridge was announced?",
+                                      "What happened last month in the council?"])
+def test_recent_past_questions(question):
+    assert is_recent(question)
+
+
+@pytest.mark.parametrize("question", ["What did the council decide about the bridge?",
+                                      "What did New York decide in 2019?", "Who wrote the article?"])
+def test_other_questions_are_not_about_the_recent_past(question):
+    assert not is_recent(question)
+
+
+def test_recency_prior_prefers_articles_shortly_before_as_of():
+    as_of = datetime.date(2024, 5, 10)
+    assert recency("2024-05-10", as_of) == 1.0
+    assert recency("2024-04-10", as_of) == pytest.approx(0.5, abs=0.02)
+    assert recency("2021-05-03", as_of) < 0.001
+    assert recency("2024-05-11", as_of) == recency(None, as_of) == recency("undated", as_of) == 0.0
+    ranked = with_recency({"old": 1.0, "new": 0.95}, {"old": "2021-05-03", "new": "2024-05-09"}, as_of)
+    assert ranked["new"] > ranked["old"] and ranked["new"] < 0.95 + 0.1  # mild: a tenth of the best at most
+
+
+def test_as_of_is_a_real_date_or_today():
+    assert as_of_date(None) == as_of_date("") == datetime.date.today()
+    assert as_of_date("2024-02-29") == datetime.date(2024, 2, 29)
+    assert as_of_date(datetime.datetime(2024, 2, 29, 13, 0)) == datetime.date(2024, 2, 29)
+    with pytest.raises(ValueError, match="as_of must be a real date as YYYY-MM-DD, got '2023-02-29'"):
+        as_of_date("2023-02-29")
+
+
+def test_recent_question_prefers_the_article_before_as_of(bridges):
+    question = "What did the city council decide this week about the Elm Street bridge?"
+    assert "replace" in bridges.retrieve(question, k=1, as_of="2024-05-10")[0].text
+    assert "repair" in bridges.retrieve(question, k=1, as_of="2021-05-05")[0].text  # the later one is not yet news
+
+
+def test_as_of_leaves_other_questions_alone(bridges):
+    question = "What did the city council decide about the Elm Street bridge?"
+    scores = [[(h.paragraph_id, h.rank_score) for h in bridges.retrieve(question, k=4, as_of=as_of)]
+              for as_of in ("2024-05-10", "2021-05-05")]
+    assert scores[0] == scores[1]
+
+
+def test_an_answer_from_an_old_article_says_its_year(bridges):
+    question = "What did the city council decide this week about the Elm Street bridge?"
+    answer = bridges.ask(question, as_of="2026-01-15")
+    assert not answer.abstained
+    assert "[1] (according to a 2024 valleynews article)" in answer.answer, answer.answer
+    recent = bridges.ask(question, as_of="2024-05-10")  # the 2024 article is news; the 2021 one is dated
+    assert "replace" in recent.citations[0].text and "[1] (according" not in recent.answer, recent.answer
+    assert all(f"[{c.n}] (according to a 2021 valleynews article)" in recent.answer
+               for c in recent.citations if c.date == "2021-05-03")
+
+
+def source(date: str | None, source: str = "usatoday.com", title: str = "Storm hits") -> SimpleNamespace:
+    return SimpleNamespace(paragraph=Paragraph(paragraph_id="d#p0", doc_id="d", title=title, author=None, date=date,
+                                               source=source, paragraph_index=0, char_start=0, char_end=1, text="x"))
+
+
+def test_dated_names_the_year_where_an_old_source_is_first_cited():
+    as_of = datetime.date(2024, 6, 1)
+    composed = compose.Composed("Roads closed [1]. Schools shut [2]. Power is back [1, 2].", [0, 1])
+    sources = [source("2021-03-04"), source("2024-05-30")]
+    assert compose.dated(composed, sources, as_of).text == \
+        "Roads closed [1] (according to a 2021 usatoday.com article). Schools shut [2]. Power is back [1, 2]."
+    path_source = [source("2022-01-01", source="/data/storm.txt", title="Storm hits the coast")]
+    assert compose.dated(compose.Composed("Roads closed [1].", [0]), path_source, as_of).text == \
+        'Roads closed [1] (according to a 2022 article, "Storm hits the coast").'
+    assert compose.dated(compose.Composed("Roads closed [1].", [0]), [source(None)], as_of).text == "Roads closed [1]."
+
+
+def test_cli_refuses_a_bad_as_of_in_one_line(tmp_path, capsys):
+    assert main(["ask", "What happened this week?", "--as-of", "2024-13-01", "--store", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == "error: as_of must be a real date as YYYY-MM-DD, got '2024-13-01'"
+
+
+def test_eval_asks_each_question_on_its_date(tmp_path, monkeypatch, capsys):
+    from assistant.api import Assistant
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    title, date, text = BRIDGE["replace"]
+    (corpus / "replace.txt").write_text(f"{title}\nDate: {date}\nSource: valleynews\n\n{text}\n", encoding="utf-8")
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("".join(json.dumps({"question": q, "answerable": True, "answers": ["replace"],
+                                             "paragraph_text": text, **extra}) + "\n"
+                                 for q, extra in [("What did the council decide this week?", {"date": "2024-05-10"}),
+                                                  ("What did the council decide?", {})]), encoding="utf-8")
+    asked = []
+    retrieve = Assistant.retrieve
+    monkeypatch.setattr(Assistant, "retrieve", lambda self, question, *a, as_of=None, **kw:
+                        asked.append((question, as_of)) or retrieve(self, question, *a, as_of=as_of, **kw))
+    assert main(["eval", "--corpus", str(corpus), "--questions", str(questions), "--store", str(tmp_path / "s"),
+                 "--json"]) == 0
+    assert asked[1:] == [("What did the council decide this week?", "2024-05-10"), ("What did the council decide?", None)]
+    assert json.loads(capsys.readouterr().out)["retrieval"]["recall@1"] == 1.0
+
+
+def test_web_chat_shows_and_takes_as_of(fresh):
+    import app
+
+    demo = app.build(fresh)
+    [box] = [c for c in demo.blocks.values() if getattr(c, "elem_id", None) == "as-of"]
+    assert box.label == "As of (YYYY-MM-DD)" and box.value == datetime.date.today().isoformat()
