@@ -141,7 +141,7 @@ def evidence_html(event) -> str:
               "rejected": "The check found that this evidence does not answer the question."}[event.status]
     items = "".join(
         f'<li data-pid="{esc(c.paragraph_id)}" data-quote="{c.quote_start}:{c.quote_end}">'
-        f'<q class="evidence-quote">{esc(_clip(c.quote, 300))}</q> <span class="src-title">{esc(c.title)}</span>'
+        f'<q class="evidence-quote">{inert(_clip(c.quote, 300))}</q> <span class="src-title">{inert(c.title)}</span>'
         f' <span class="src-meta">{" · ".join(part for part in (esc(c.source), esc(c.date)) if part)}</span></li>'
         for c in event.citations)
     return (f'<div class="evidence" data-state="{esc(event.status)}"><b>{status}</b>'

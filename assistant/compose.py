@@ -5,7 +5,8 @@
 - A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
   statement against the cited evidence, never from the model's first word.
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
-  cited, unless it only repeats the answer: where the sources differ, the other side is shown.
+  cited, unless the cited paragraphs support all its evidence: where the sources differ, the other
+  side is shown.
 - A claim drawn from an article over a year older than the day asked (`as_of`) says the article's
   year where it is first cited: news goes stale, and the reader should know how old it is.
 """
@@ -88,24 +89,28 @@ def _with_polarity(question: str, composed: Composed, sources: list, encode) -> 
 
 
 def _with_witnesses(composed: Composed, sources: list, encode) -> Composed:
+    """Append each uncited article the check kept, quoting the first of its evidence sentences the
+    cited paragraphs contradict ("But ... says"), else the first they do not support; an article
+    whose evidence they support throughout only repeats the answer and is left out."""
     cited_docs = {sources[i].paragraph.doc_id for i in composed.cited}
     witnesses = [i for i, s in enumerate(sources) if s.paragraph.doc_id not in cited_docs][:MAX_WITNESSES]
-    if not witnesses:
-        return composed
-    claims = [s for s in re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", composed.text)) if s.strip()]
-    verdicts = verifier.check_many([(c, sources[i].paragraph.text) for i in witnesses for c in claims], encode)
+    cited_texts = [sources[j].paragraph.text for j in composed.cited]
     text, cited, quotes = composed.text, list(composed.cited), dict(composed.quotes)
-    for n, i in enumerate(witnesses):
-        mine = verdicts[n * len(claims):(n + 1) * len(claims)]
-        differs = [v for v in mine if v.label == verifier.CONTRADICTED]
-        if any(v.supported for v in mine) and not differs:
-            continue  # it only repeats what is said
+    for i in witnesses:
         paragraph = sources[i].paragraph
-        span = (differs[0].start, differs[0].end) if differs else sources[i].best
+        spans = list(sources[i].spans)
+        verdicts = verifier.check_many([(paragraph.text[a:b], t) for a, b in spans for t in cited_texts], encode)
+        per_sentence = [verdicts[n * len(cited_texts):(n + 1) * len(cited_texts)] for n in range(len(spans))]
+        contradicted = [span for span, vs in zip(spans, per_sentence)
+                        if any(v.label == verifier.CONTRADICTED for v in vs) and not any(v.supported for v in vs)]
+        new = [span for span, vs in zip(spans, per_sentence) if not any(v.supported for v in vs)]
+        if not (contradicted or new):
+            continue  # it only repeats what is said
+        span = (contradicted or new)[0]
         cited.append(i)
         quotes[i] = span
         quote = _unterminated(paragraph.text[span[0]:span[1]])
-        text += f' {"But " if differs else ""}{_outlet(paragraph)} says: "{quote}" [{len(cited)}].'
+        text += f' {"But " if contradicted else ""}{_outlet(paragraph)} says: "{quote}" [{len(cited)}].'
     return Composed(text, cited, quotes)
 
 

@@ -44,6 +44,7 @@ ANTONYMS = {frozenset(pair) for pair in (
 # who did what to whom: a name in one of these roles under the same word ("Costa won", "president
 # Tokayev") swapped for another is a contradiction; prepositions ("in Astana") are too loose a frame
 ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "appos", "poss", "compound"})
+SWAPPABLE = frozenset({"PERSON", "GPE", "NORP", "LOC"})  # a missing one where the span names another: swapped
 NAME_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -199,15 +200,16 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         return "number", f"the claim says {_show(missing[0])}, the source says " + \
             ", ".join(_show(n) for n in s.numbers[:3])
     for date in c.dates:
-        if not any(_same_date(date, d) for d in p.dates) and s.dates:
-            return "date", f"the claim says {_show_date(date)}, the source says {_show_date(s.dates[0])}"
+        differing = [d for d in s.dates if _comparable(date, d) and not _same_date(date, d)]
+        if differing and not any(_same_date(date, d) for d in p.dates):
+            return "date", f"the claim says {_show_date(date)}, the source says {_show_date(differing[0])}"
     for role, name in c.roles.items():
         other = s.roles.get(role)
         if other and not _name_in(name, _name_words(other)) and not _name_in(other, _name_words(name)):
             return "name", f"the claim says '{name}', the source says '{other}'"
     span_words = _name_words(span)
     for name, label in c.names:
-        if _name_in(name, span_words):
+        if label not in SWAPPABLE or _name_in(name, span_words):
             continue
         others = [n for n, l in s.names if l == label and not _name_in(n, _name_words(claim))]
         if others and not _name_in(name, _name_words(paragraph)):
@@ -230,6 +232,10 @@ def missing_fact(claim: str, paragraph: str) -> str | None:
 
 def _has_number(value: float, numbers) -> bool:
     return any(abs(value - n) <= 0.005 * max(abs(value), 1e-9) for n in numbers)
+
+
+def _comparable(a, b) -> bool:
+    return any(x is not None and y is not None for x, y in zip(a, b))
 
 
 def _same_date(a, b) -> bool:
@@ -320,9 +326,10 @@ def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Ver
                       - (PAIR_MARGIN if (s, e) not in sentences else 0.0), -(e - s), s, e)
                      for s, e in spans), reverse=True)
     _, _, start, end = ranked[0]
-    score = max(support(paragraph[start:end]), support(paragraph))
-    found = contradiction(claim, paragraph[start:end], paragraph)
-    if found and score >= 0.75 * threshold:
+    on_topic = support(paragraph[start:end])
+    score = max(on_topic, support(paragraph))
+    found = contradiction(claim, paragraph[start:end], paragraph) if on_topic >= threshold else None
+    if found:  # only a span about the same thing can state its opposite
         return Verdict(CONTRADICTED, start, end, round(score, 4), *found)
     if score < threshold:
         return Verdict(UNSUPPORTED, start, end, round(score, 4), "support")

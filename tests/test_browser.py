@@ -104,6 +104,19 @@ def test_answer_has_chips_and_chip_opens_cited_paragraph(page, test_output):
     page.screenshot(path=str(test_output / "chat-citation-opened.png"))
 
 
+def test_chip_opens_the_paragraph_with_its_supporting_quote_marked(page, test_output):
+    ask(page, "How many countries supported the UN General Assembly resolution on Ukraine?")
+    chip = page.locator("#chat .answer .chip").first
+    chip.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    chip.click()
+    quote = page.locator("#citation-panel .para.cited mark.quote")
+    quote.wait_for(timeout=20_000)
+    assert "141" in quote.inner_text()
+    assert len(quote.inner_text()) < len(page.inner_text("#citation-panel .para.cited"))  # a sentence, not all
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(test_output / "chat-quote-highlighted.png"))
+
+
 def test_follow_up_uses_the_conversation_and_clear_resets_it(page):
     ask(page, "Which Uzbek president did Blinken meet?")
     page.locator("#chat .answer .chip").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
@@ -203,8 +216,8 @@ class SlowEcho:
     """A backend that streams its top source back as the draft and then pauses: the draft stays on screen."""
     name = "slow-echo"
 
-    def stream(self, question, hits):
-        yield hits[0].paragraph.text + " [1]"
+    def stream(self, question, sources):
+        yield sources[0].paragraph.text + " [1]"
         time.sleep(4)
 
 
@@ -244,4 +257,20 @@ def test_streamed_draft_is_inert_markdown(browser, drafting_server, test_output)
     assert page.locator("#chat a, #chat img, #chat strong").count() == 0
     page.locator("#chat .answer-meta, #chat [data-state=abstained]").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     assert fetched == []
+    page.close()
+
+
+def test_evidence_is_on_screen_while_the_answer_is_phrased(browser, drafting_server, test_output):
+    """The chosen quote, its title and its check status show before the (slow) answer finishes."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(drafting_server)
+    page.wait_for_selector("#question textarea")
+    ask(page, "Where does the expedition camp near Tashkent?")
+    evidence = page.locator("#chat .evidence[data-state=kept]")
+    evidence.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "Chirchiq" in evidence.locator("q.evidence-quote").first.inner_text()
+    assert page.locator("#chat .answer-meta").count() == 0  # the answer is still being phrased
+    assert page.locator("#chat a, #chat img, #chat strong").count() == 0  # quotes are inert too
+    page.screenshot(path=str(test_output / "browser-evidence-first.png"))
+    page.locator("#chat .answer-meta, #chat [data-state=abstained]").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     page.close()
