@@ -44,12 +44,12 @@ class WholeParagraph:
         return self.hit.paragraph.text
 
 
-def plain_answer(assistant, question: str):
+def plain_answer(assistant, question: str, as_of=None):
     from assistant import prompting
     from assistant.citations import ABSTAIN_PHRASES, MARKER
     from assistant.types import Answer, Citation
 
-    hits = assistant.retrieve(question, PLAIN_K)
+    hits = assistant.retrieve(question, PLAIN_K, as_of=as_of)
     started = time.perf_counter()
     raw = assistant.backend("llama").chat_model.invoke(prompting.messages(question, map(WholeParagraph, hits))).content
     numbers = [int(n) for group in MARKER.findall(raw) for n in re.split(r"[,;]", group)]
@@ -60,10 +60,12 @@ def plain_answer(assistant, question: str):
                   timings={"total": time.perf_counter() - started})
 
 
-def answer(assistant, mode: str, question: str):
+def answer(assistant, mode: str, question: dict):
+    """`question["date"]`, when the set has one (news-rtqa), is the day it was asked: `as_of`."""
+    as_of = question.get("date")
     if mode == "plain":
-        return plain_answer(assistant, question)
-    return assistant.ask(question, backend="llama" if mode == "default" else mode)
+        return plain_answer(assistant, question["question"], as_of)
+    return assistant.ask(question["question"], backend="llama" if mode == "default" else mode, as_of=as_of)
 
 
 def summary(rows: list[dict]) -> dict:
@@ -109,7 +111,7 @@ def main() -> int:
     with open(out / f"answers-{args.name}.jsonl", "w", encoding="utf-8") as log:
         for i, q in enumerate(questions, 1):
             for mode in modes:  # side by side, question by question: machine noise hits every mode alike
-                given = answer(assistant, mode, q["question"])
+                given = answer(assistant, mode, q)
                 scored = outcome(q, given, assistant.encode)
                 row = {"mode": mode, "id": q.get("id"), "question": q["question"], "answer": given.answer,
                        "cited": [c.paragraph_id for c in given.citations], "timings": given.timings,
