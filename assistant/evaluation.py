@@ -174,7 +174,7 @@ def load_questions(path: str | Path, corpus: str | Path | None = None, limit: in
         questions = [json.loads(line) for line in fh if line.strip()]
     if corpus is not None and Path(corpus).is_dir():
         present = {p.name for p in Path(corpus).rglob("*") if p.is_file()}
-        questions = [q for q in questions if "article_file" not in q or q["article_file"] in present]
+        questions = [q for q in questions if q.get("article_file") is None or q["article_file"] in present]
     if answerable_only:
         questions = [q for q in questions if q["answerable"]]
     if limit and limit < len(questions):
