@@ -531,7 +531,7 @@ def build(assistant):
                                                            f"{assistant.settings.model or 'packaged default'}")
                                 k = gr.Slider(1, 20, value=assistant.settings.k, step=1, label="Paragraphs retrieved")
                                 show_scores = gr.Checkbox(False, label="Show retrieval scores")
-                                as_of = gr.Textbox(lambda: date.today().isoformat(), label="As of (YYYY-MM-DD)",
+                                as_of = gr.Textbox(label="As of (YYYY-MM-DD)",
                                                    elem_id="as-of", info='the day "recently" counts back from')
                     with gr.Column(scale=2, visible=False, elem_id="citation-panel") as panel:
                         with gr.Row():
@@ -579,6 +579,7 @@ def build(assistant):
         find.click(lookup, [claim, lookup_k], found, api_visibility="private")
         claim.submit(lookup, [claim, lookup_k], found, api_visibility="private")
         demo.load(library_state, None, library_outputs, api_visibility="private")
+        demo.load(lambda: date.today().isoformat(), None, as_of, api_visibility="private")  # today, per page load
         gr.api(ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(ask_stream, api_name="ask_stream", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
     return demo

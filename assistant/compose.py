@@ -79,12 +79,17 @@ def _article(paragraph) -> str:
 
 
 def _with_polarity(question: str, composed: Composed, sources: list, encode) -> Composed:
-    cited = [sources[i] for i in composed.cited]
-    verdicts = verifier.check_many([(evidence.as_claim(question), s.paragraph.text) for s in cited], encode)
-    decisive = [v for v in verdicts if v.label != verifier.UNSUPPORTED]
-    if not decisive:
+    """"No" when the cited evidence contradicts the question's statement or its bare core, "Yes"
+    when it supports the statement; otherwise no polarity is claimed."""
+    texts = [sources[i].paragraph.text for i in composed.cited]
+    claims = [c for c in (evidence.as_claim(question), evidence.core_claim(question)) if c]
+    verdicts = verifier.check_many([(c, t) for c in claims for t in texts], encode)
+    if any(v.label == verifier.CONTRADICTED for v in verdicts):
+        word = "No"
+    elif any(v.supported for v in verdicts[:len(texts)]):
+        word = "Yes"
+    else:
         return composed
-    word = "Yes" if max(decisive, key=lambda v: v.score).supported else "No"
     return Composed(f"{word}. {LEADING_POLARITY.sub('', composed.text)}", composed.cited, composed.quotes)
 
 

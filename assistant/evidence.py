@@ -112,6 +112,24 @@ def _holds(kind: str, sentence: str) -> bool:
     return any(label in labels for _, label in found.names)
 
 
+def core_claim(question: str) -> str | None:
+    """The bare statement a yes/no question asks about, without its modifiers: "Was Turkmenistan
+    present for the vote on ...?" -> "Turkmenistan was present". A long question's own words can
+    make a sentence about its context look like the evidence; its core meets the deciding sentence."""
+    doc = verifier.parse(question.strip().rstrip("?"))
+    subject = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.i > 0), None)
+    if subject is None:
+        return None
+    head = subject.head
+    kept = {t.i for t in subject.subtree} | {doc[0].i, head.i}
+    kept |= {c.i for c in head.children if c.dep_ in ("neg", "acomp", "attr", "dobj", "xcomp", "prt")}
+    kept |= {c.i for t in list(head.children) if t.dep_ == "xcomp" for c in t.children if c.dep_ in ("aux", "dobj")}
+    words = [t for t in doc if t.i in kept]
+    ordered = [t.text for t in words if t.i in {x.i for x in subject.subtree}] + [doc[0].lower_] + \
+        [t.text for t in words if t.i not in {x.i for x in subject.subtree} and t.i != doc[0].i]
+    return " ".join(ordered)
+
+
 def as_claim(question: str) -> str:
     """A yes/no question as the statement it asks about: "Does X allow Y?" -> "X does allow Y"."""
     doc = verifier.parse(question.strip().rstrip("?"))

@@ -102,7 +102,7 @@ def parse(text: str):
 @dataclass(frozen=True)
 class Facts:
     """What the contradiction rules compare, read once per text."""
-    polarity: dict  # predicate lemma -> set of polarities seen (True = affirmed, False = negated)
+    polarity: dict  # predicate (or noun) lemma -> polarities seen (True = affirmed, False = negated)
     numbers: tuple[float, ...]
     dates: tuple[tuple[int | None, int | None, int | None], ...]  # (year, month, day), parts may be None
     names: tuple[tuple[str, str], ...]  # (text, entity label)
@@ -123,7 +123,7 @@ def facts(text: str) -> Facts:
                     negated[child.i] = negated.get(child.i, 0) + 1
     polarity: dict[str, set] = {}
     for token in doc:
-        if token.pos_ in ("VERB", "AUX", "ADJ") or token.lemma_.lower() in _ANTONYM_WORDS:
+        if token.pos_ in ("VERB", "AUX", "ADJ", "NOUN") or token.lemma_.lower() in _ANTONYM_WORDS:
             polarity.setdefault(token.lemma_.lower(), set()).add(negated.get(token.i, 0) % 2 == 0)
     dates, spans = _dates(text)
     numbers = tuple(_numbers(text, spans))
@@ -186,7 +186,7 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
     """(reason, detail) when `span` (inside `paragraph`) states the opposite of `claim`, else None."""
     c, s, p = facts(claim), facts(span), facts(paragraph)
     for lemma, claimed in c.polarity.items():
-        stated = s.polarity.get(lemma)
+        stated = _stated(lemma, s.polarity)
         if stated and claimed.isdisjoint(stated):
             said = "not " if False in stated else ""
             return "negation", f"the claim {'denies' if False in claimed else 'affirms'} '{lemma}', " \
@@ -215,6 +215,16 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         if others and not _name_in(name, _name_words(paragraph)):
             return "name", f"the claim says '{name}', the source says '{others[0]}'"
     return None
+
+
+def _stated(lemma: str, polarity: dict) -> set:
+    """How the span states a predicate: as the same word, or as its noun ("meet" -> "had meetings")."""
+    stated = set(polarity.get(lemma, ()))
+    if len(lemma) >= 4:
+        for word, seen in polarity.items():
+            if word != lemma and word.startswith(lemma) and len(word) - len(lemma) <= 4:
+                stated |= seen
+    return stated
 
 
 def missing_fact(claim: str, paragraph: str) -> str | None:

@@ -17,7 +17,7 @@ ANSWER_FIELDS = {"question", "answer", "abstained", "backend", "citations", "clo
 
 
 def test_public_names_are_exported_and_documented():
-    assert sorted(assistant.__all__) == ["Answer", "Assistant", "Citation", "LookupMatch"]
+    assert sorted(assistant.__all__) == ["Answer", "Assistant", "Citation", "Evidence", "LookupMatch", "LookupResult"]
     for name in assistant.__all__:
         assert getattr(assistant, name).__module__.startswith("assistant.")
     for method in ("ingest", "remove", "documents", "paragraphs", "retrieve", "ask", "stream", "chat", "lookup",
