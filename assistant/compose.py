@@ -30,10 +30,6 @@ class Composed:
     cited: list[int]  # source indexes in order of first use; marker [i+1] -> cited[i]
     quotes: dict[int, tuple[int, int]] = field(default_factory=dict)  # source index -> quoted span
 
-    @property
-    def abstained(self) -> bool:
-        return not self.cited
-
 
 def compose(question: str, verified: Verified, sources: list, encode, judged: bool) -> Composed:
     """`sources` are the `Evidence` the draft's markers refer to; `judged`: the source check vouched
