@@ -12,6 +12,7 @@ import string
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,9 +86,14 @@ def citation_correct(cited: str, answers: list[str], gold: str) -> bool:
 
 
 def contains(haystack: str, needle: str) -> bool:
-    """`needle` as whole words of `haystack`, both normalized as SQuAD normalizes answers."""
-    needle = normalize_answer(needle)
-    return bool(needle) and f" {needle} " in f" {normalize_answer(haystack)} "
+    """`needle` as whole words of `haystack`, both normalized as SQuAD normalizes answers, accents
+    folded ("Jokic" for "Jokić", as news sites write it)."""
+    needle = normalize_answer(_fold(needle))
+    return bool(needle) and f" {needle} " in f" {normalize_answer(_fold(haystack))} "
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
