@@ -20,6 +20,8 @@ from assistant import evidence, verifier
 from assistant.citations import Verified
 
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
+# what compose adds around the sources' words: "(according to a 2021 ... article)", 'Also, X says: "'
+ATTRIBUTION = re.compile(r'\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
 MAX_WITNESSES = 2
 OLD_AFTER_DAYS = 365
 
@@ -111,8 +113,13 @@ def _with_witnesses(composed: Composed, sources: list, encode) -> Composed:
         cited.append(i)
         quotes[i] = span
         quote = _unterminated(paragraph.text[span[0]:span[1]])
-        text += f' {"But " if contradicted else ""}{_outlet(paragraph)} says: "{quote}" [{len(cited)}].'
+        text += f' {"But" if contradicted else "Also,"} {_outlet(paragraph)} says: "{quote}" [{len(cited)}].'
     return Composed(text, cited, quotes)
+
+
+def without_attribution(sentence: str) -> str:
+    """A sentence of an answer as a claim about its source, without the words compose put around it."""
+    return ATTRIBUTION.sub("", sentence).strip()
 
 
 def _outlet(paragraph) -> str:

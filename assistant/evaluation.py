@@ -215,11 +215,12 @@ def contradicted_sentences(answer, encode) -> int:
     """Sentences of the answer that contradict a paragraph they cite."""
     from assistant import verifier
     from assistant.citations import MARKER
+    from assistant.compose import without_attribution
     from ingest import split
 
     by_n = {c.n: c.text for c in answer.citations}
     sentences = [answer.answer[s:e] for s, e in split.sentences(answer.answer)]
-    pairs = [(i, MARKER.sub("", sentence).strip(), by_n[int(n)]) for i, sentence in enumerate(sentences)
+    pairs = [(i, without_attribution(MARKER.sub("", sentence)), by_n[int(n)]) for i, sentence in enumerate(sentences)
              for group in MARKER.findall(sentence) for n in re.split(r"[,;]", group) if int(n) in by_n]
     verdicts = verifier.check_many([(claim, text) for _, claim, text in pairs], encode)
     return len({i for (i, _, _), v in zip(pairs, verdicts) if v.label == verifier.CONTRADICTED})

@@ -68,11 +68,28 @@ def answer(assistant, mode: str, question: dict):
     return assistant.ask(question["question"], backend="llama" if mode == "default" else mode, as_of=as_of)
 
 
-def summary(rows: list[dict]) -> dict:
+def recount(row: dict, encode) -> int:
+    """Contradicted sentences of a logged answer, counted again with the current verifier: its
+    markers, in order of first use, name the cited texts the outcome kept in that order."""
+    from types import SimpleNamespace
+
+    from assistant.citations import MARKER
+    from assistant.evaluation import contradicted_sentences
+
+    if row["outcome"]["abstained"]:
+        return 0
+    numbers = dict.fromkeys(int(n) for group in MARKER.findall(row["answer"]) for n in re.split(r"[,;]", group))
+    citations = [SimpleNamespace(n=n, text=text) for n, text in zip(numbers, row["outcome"]["cited"])]
+    return contradicted_sentences(SimpleNamespace(answer=row["answer"], citations=citations), encode)
+
+
+def summary(rows: list[dict], encode) -> dict:
+    from dataclasses import replace
+
     from assistant.evaluation import AnswerOutcome, answer_metrics
 
-    outcomes = [AnswerOutcome(**{k: tuple(v) if isinstance(v, list) else v for k, v in r["outcome"].items()})
-                for r in rows]
+    outcomes = [replace(AnswerOutcome(**{k: tuple(v) if isinstance(v, list) else v for k, v in r["outcome"].items()}),
+                        contradicted=recount(r, encode)) for r in rows]
     figures = answer_metrics(outcomes)
     answered = [o for o in outcomes if o.answerable and not o.abstained]
     figures["wrong_answerable"] = len(answered) - figures["right"]
@@ -87,12 +104,20 @@ def summary(rows: list[dict]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--name", required=True, help="names the output files: bench/out/answers-NAME.*")
-    parser.add_argument("--corpus", required=True)
-    parser.add_argument("--questions", required=True)
-    parser.add_argument("--store", required=True, help="store folder (reused: ingest skips what is there)")
+    parser.add_argument("--corpus")
+    parser.add_argument("--questions")
+    parser.add_argument("--store", help="store folder (reused: ingest skips what is there)")
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--summarize", action="store_true",
+                        help="only print the table of the answers already in bench/out/answers-NAME.jsonl "
+                             "(a run cut short, or the metrics changed)")
     args = parser.parse_args()
+    out = ROOT / "bench" / "out"
+    if args.summarize:
+        return summarize(args.name, out)
+    if not (args.corpus and args.questions and args.store):
+        parser.error("--corpus, --questions and --store are required to answer")
 
     from dataclasses import asdict
 
@@ -105,7 +130,6 @@ def main() -> int:
         print(f"warning: ingest: {report.summary()}", file=sys.stderr)
     questions = resolve_gold(load_questions(args.questions, args.corpus, args.limit), assistant)
     modes = args.modes.split(",")
-    out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, list[dict]] = {m: [] for m in modes}
     with open(out / f"answers-{args.name}.jsonl", "w", encoding="utf-8") as log:
@@ -120,10 +144,21 @@ def main() -> int:
                 log.write(json.dumps(row, ensure_ascii=False) + "\n")
                 log.flush()
             print(f"{i}/{len(questions)}", file=sys.stderr, flush=True)
-    result = {"corpus": args.corpus, "questions": args.questions, "limit": args.limit,
-              "modes": {m: summary(rows[m]) for m in modes}}
-    (out / f"answers-{args.name}.json").write_text(json.dumps(result, indent=2))
-    print_table(args.name, result["modes"])
+    return summarize(args.name, out)
+
+
+def summarize(name: str, out: Path) -> int:
+    rows: dict[str, list[dict]] = {}
+    with open(out / f"answers-{name}.jsonl", encoding="utf-8") as log:
+        for line in log:
+            row = json.loads(line)
+            rows.setdefault(row["mode"], []).append(row)
+    from vectorstore.embedding import encode
+
+    result = {"questions": max(map(len, rows.values())),
+              "modes": {m: summary(r, lambda texts: encode("minilm", texts)) for m, r in rows.items()}}
+    (out / f"answers-{name}.json").write_text(json.dumps(result, indent=2))
+    print_table(name, result["modes"])
     return 0
 
 
