@@ -531,7 +531,7 @@ def build(assistant):
                                                            f"{assistant.settings.model or 'packaged default'}")
                                 k = gr.Slider(1, 20, value=assistant.settings.k, step=1, label="Paragraphs retrieved")
                                 show_scores = gr.Checkbox(False, label="Show retrieval scores")
-                                as_of = gr.Textbox(label="As of (YYYY-MM-DD)",
+                                as_of = gr.Textbox(date.today().isoformat(), label="As of (YYYY-MM-DD)",
                                                    elem_id="as-of", info='the day "recently" counts back from')
                     with gr.Column(scale=2, visible=False, elem_id="citation-panel") as panel:
                         with gr.Row():

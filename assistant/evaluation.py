@@ -112,8 +112,12 @@ class AnswerOutcome:
     @property
     def right(self) -> bool:
         """Not abstained, and a gold answer is in the answer and in a cited paragraph (all of
-        `answers_all` too, when given)."""
+        `answers_all` too, when given). A yes/no gold answer is the answer's first word, with the
+        gold paragraph cited: no paragraph says "yes"."""
         def shown(answer: str) -> bool:
+            if answer.lower() in ("yes", "no"):
+                return normalize_answer(self.answer).startswith(answer.lower()) and \
+                    any(matches_gold(text, self.gold) for text in self.cited)
             return contains(self.answer, answer) and any(contains(text, answer) for text in self.cited)
         return self.answerable and not self.abstained and any(map(shown, self.answers)) \
             and all(map(shown, self.answers_all))

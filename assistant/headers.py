@@ -12,7 +12,7 @@ from ingest.records import header_paragraph
 
 ABOUT_THE_ARTICLE = re.compile(
     r"\b(?:who (?:wrote|authored|penned|published|is the author)|author|written by|byline|"
-    r"when was (?:it|this|that|the \w+(?: \w+){0,6}) (?:published|written|posted|released)|"
+    r"when was .{0,80}?\b(?:published|written|posted|released)|"
     r"publication date|date of publication|published (?:by|in|on|when)|(?:what|which) "
     r"(?:outlet|publication|newspaper|paper|site|website|source|magazine|media)|headline|title of)\b",
     re.IGNORECASE)

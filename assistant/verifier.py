@@ -102,11 +102,12 @@ def parse(text: str):
 @dataclass(frozen=True)
 class Facts:
     """What the contradiction rules compare, read once per text."""
-    polarity: dict  # predicate (or noun) lemma -> polarities seen (True = affirmed, False = negated)
+    polarity: dict  # predicate (or noun) lemma -> polarity of each occurrence (True = affirmed, False = negated)
     numbers: tuple[float, ...]
     dates: tuple[tuple[int | None, int | None, int | None], ...]  # (year, month, day), parts may be None
     names: tuple[tuple[str, str], ...]  # (text, entity label)
     roles: dict  # (dependency, head lemma) -> the name in that role: who did what
+    counts: tuple[tuple[float, str], ...]  # (figure, stem of the word it counts for): "141 ... abstained"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -121,20 +122,42 @@ def facts(text: str) -> Facts:
             for child in token.children:
                 if child.dep_ in ("xcomp", "ccomp", "pcomp") or child.dep_ == "prep" and child.lower_ == "from":
                     negated[child.i] = negated.get(child.i, 0) + 1
-    polarity: dict[str, set] = {}
+    polarity: dict[str, list] = {}
     for token in doc:
         if token.pos_ in ("VERB", "AUX", "ADJ", "NOUN") or token.lemma_.lower() in _ANTONYM_WORDS:
-            polarity.setdefault(token.lemma_.lower(), set()).add(negated.get(token.i, 0) % 2 == 0)
+            polarity.setdefault(token.lemma_.lower(), []).append(negated.get(token.i, 0) % 2 == 0)
     dates, spans = _dates(text)
     numbers = tuple(_numbers(text, spans))
     entities = [e for e in doc.ents if e.label_ in NAME_LABELS]
     names = tuple((e.text, e.label_) for e in entities)
     roles = {(e.root.dep_, e.root.head.lemma_.lower()): e.text for e in entities
              if e.root.dep_ in ROLE_DEPENDENCIES and e.root.head is not e.root and e.root.head.pos_ != "ADP"}
-    return Facts(polarity, numbers, dates, names, roles)
+    return Facts(polarity, numbers, dates, names, roles, tuple(_counts(doc)))
 
 
 _ANTONYM_WORDS = frozenset(w for pair in ANTONYMS for w in pair)
+
+
+def _counts(doc):
+    """Each figure with the predicate it counts for, the first verb or noun above the figure's own
+    noun: "141 countries abstained" -> (141, "abst"), "abstention from 32" -> (32, "abst")."""
+    for token in doc:
+        if not (token.like_num or token.pos_ == "NUM") or token.ent_type_ in ("DATE", "TIME"):
+            continue
+        values = [_value(m) for m in NUMBER.finditer(token.text)]
+        if len(values) != 1 or values[0] is None:
+            continue
+        node = token.head if token.head.pos_ in ("NOUN", "PROPN") else token
+        while node.head is not node:
+            node = node.head
+            if node.pos_ in ("VERB", "NOUN"):
+                yield values[0], node.lemma_.lower()[:4]
+                break
+
+
+def _value(match) -> float | None:
+    digits, _, word = match.groups()
+    return float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", "")) if digits else None
 
 
 def _negation_targets(token):
@@ -185,16 +208,21 @@ def _is_money_context(text: str, m) -> bool:
 def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | None:
     """(reason, detail) when `span` (inside `paragraph`) states the opposite of `claim`, else None."""
     c, s, p = facts(claim), facts(span), facts(paragraph)
-    for lemma, claimed in c.polarity.items():
-        stated = _stated(lemma, s.polarity)
-        if stated and claimed.isdisjoint(stated):
+    for lemma, occurrences in c.polarity.items():
+        claimed, stated = set(occurrences), _stated(lemma, s.polarity)
+        copied = len(occurrences) == len(s.polarity.get(lemma, ()))  # the same clauses: compare "not" counts
+        if stated and claimed.isdisjoint(stated) or copied and occurrences.count(False) != s.polarity[lemma].count(False):
             said = "not " if False in stated else ""
             return "negation", f"the claim {'denies' if False in claimed else 'affirms'} '{lemma}', " \
                                f"the source says '{said}{lemma}'"
     for lemma, claimed in c.polarity.items():
         for other, stated in s.polarity.items():
-            if frozenset((lemma, other)) in ANTONYMS and lemma not in s.polarity and claimed & stated:
+            if frozenset((lemma, other)) in ANTONYMS and not _stated(lemma, s.polarity) and set(claimed) & set(stated):
                 return "antonym", f"the claim says '{lemma}', the source says '{other}'"
+    for value, what in c.counts:
+        stated = [v for v, w in s.counts if w == what]
+        if stated and not _has_number(value, stated):
+            return "number", f"the claim says {_show(value)} for '{what}…', the source says {_show(stated[0])}"
     missing = [n for n in c.numbers if not _has_number(n, s.numbers)]
     if missing and s.numbers and not all(_has_number(n, p.numbers) for n in missing):
         return "number", f"the claim says {_show(missing[0])}, the source says " + \
@@ -220,10 +248,11 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
 def _stated(lemma: str, polarity: dict) -> set:
     """How the span states a predicate: as the same word, or as its noun ("meet" -> "had meetings")."""
     stated = set(polarity.get(lemma, ()))
-    if len(lemma) >= 4:
+    root = lemma[:-1] if lemma.endswith("e") and len(lemma) >= 5 else lemma  # "oppose" -> "opposition"
+    if len(root) >= 4:
         for word, seen in polarity.items():
-            if word != lemma and word.startswith(lemma) and len(word) - len(lemma) <= 4:
-                stated |= seen
+            if word != lemma and word.startswith(root) and len(word) - len(root) <= 5:
+                stated |= set(seen)
     return stated
 
 

@@ -58,6 +58,14 @@ def test_meaning_changing_edits_are_contradicted(claim, reason, encode):
     assert verdict.detail
 
 
+def test_a_figure_moved_to_another_predicate_is_contradicted(encode):
+    vote = "The motion had support from 141 members, opposition from seven, and abstention from 32."
+    moved = check("141 members abstained on the motion.", vote, encode)
+    assert moved.label == "contradicted" and moved.reason == "number"
+    for claim in ("141 members supported the motion.", "Seven members opposed the motion.", "32 members abstained."):
+        assert check(claim, vote, encode).label == "supported", claim
+
+
 def test_a_claim_on_another_subject_is_unsupported(encode):
     verdict = check("The river flooded the northern suburbs last spring.", COUNCIL, encode)
     assert verdict.label == "unsupported"
