@@ -131,7 +131,7 @@ def facts(text: str) -> Facts:
     entities = [e for e in doc.ents if e.label_ in NAME_LABELS]
     names = tuple((e.text, e.label_) for e in entities)
     roles = {(e.root.dep_, e.root.head.lemma_.lower()): e.text for e in entities
-             if e.root.dep_ in ROLE_DEPENDENCIES and e.root.head is not e.root and e.root.head.pos_ != "ADP"}
+             if e.root.dep_ in ROLE_DEPENDENCIES and e.root.head.i != e.root.i and e.root.head.pos_ != "ADP"}
     return Facts(polarity, numbers, dates, names, roles, tuple(_counts(doc)))
 
 
@@ -148,7 +148,7 @@ def _counts(doc):
         if len(values) != 1 or values[0] is None:
             continue
         node = token.head if token.head.pos_ in ("NOUN", "PROPN") else token
-        while node.head is not node:
+        while node.head.i != node.i:  # spaCy makes a new Token per access: compare positions
             node = node.head
             if node.pos_ in ("VERB", "NOUN"):
                 yield values[0], node.lemma_.lower()[:4]
@@ -163,9 +163,9 @@ def _value(match) -> float | None:
 def _negation_targets(token):
     """The predicate a negator applies to: its head, and for "no remarks" the verb above the noun."""
     head = token.head
-    if head is token:
+    if head.i == token.i:
         return [token]
-    if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.head is not head:
+    if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.head.i != head.i:
         return [head, head.head]
     return [head]
 
