@@ -1,39 +1,21 @@
 """Server mode against a real `chroma run` process: ingest, ask, lookup and remove work the same."""
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from assistant.cli import main
-from conftest import free_port
+from conftest import free_port, start_chroma, stop
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert process.poll() is None, "chroma run exited early"
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not start within 60 s")
+    process = start_chroma(path, port)
     yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
+    stop(process)
 
 
 def test_ingest_and_ask_through_a_chroma_server(chroma_server, corpus_dir, tmp_path, capsys):

@@ -2,11 +2,7 @@
 it wrote to, and stops at once, leaving nothing half-written, when the server goes away mid-ingest."""
 from __future__ import annotations
 
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,35 +10,13 @@ import pytest
 from assistant import Assistant
 from assistant.cli import main
 from assistant.doctor import check
-from conftest import SQUAD, free_port
+from conftest import SQUAD, free_port, start_chroma, stop
 from ingest.pipeline import ingest
 from vectorstore.embedding import encode
 from vectorstore.store import ChromaUnreachable, Store, StoreDrift
 
 QUESTION = "Which Uzbek president did Blinken meet?"
 ARTICLES = sorted((SQUAD / "articles").glob("*.txt"))
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen:
-    """A `chroma run` process, once it accepts connections."""
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            assert process.poll() is None, "chroma run exited early"
-            time.sleep(0.3)
-    process.kill()
-    pytest.fail("chroma run did not start within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
