@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant import chat as chat_rewrite
 from assistant import citations, compose, headers
-from assistant.backends import Backend, ChatModelBackend, create_backend, resolve_name
+from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.evidence import select as select_evidence
 from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
 from assistant.settings import Settings
@@ -48,8 +48,7 @@ class Assistant:
     def backend(self, name=None) -> Backend:
         """A backend by name, or your own: a `Backend` or any LangChain chat model passes through."""
         if name is not None and not isinstance(name, str):
-            return name if hasattr(name, "name") and not hasattr(name, "invoke") else ChatModelBackend(
-                getattr(name, "_llm_type", "custom"), name, "a custom chat model")
+            return as_backend(name)
         resolved = resolve_name(name or self.settings.backend)
         with self._backends_lock:
             if resolved not in self._backends:
@@ -186,14 +185,13 @@ class Assistant:
         first; and the best judgement. Every source, and None, for backends that cannot judge.
         Judging before generating means this abstention never follows a streamed answer, costs no
         generation, and the prompt holds only the paragraphs worth citing."""
-        judge = getattr(backend, "confidence", None)
-        if judge is None or self.settings.min_confidence <= 0:
+        if self.settings.min_confidence <= 0:
             return picked, None
         started = time.perf_counter()
         judged = []
         for source in picked[:JUDGED_SOURCES]:
-            confidence = judge(question, source.text)
-            if confidence is None:  # a chat model with no logits to read
+            confidence = backend.confidence(question, source.text)
+            if confidence is None:  # a backend that cannot judge
                 return picked, None
             judged.append((source, confidence))
         timings["check"] = time.perf_counter() - started

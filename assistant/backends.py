@@ -1,13 +1,15 @@
-"""Answer backends behind one small interface: `stream(question, sources)` yields answer text with
-[n] markers that refer to the position of each source (1-based); a source is an `Evidence`
-(assistant/evidence.py): a paragraph and the sentences chosen from it. LLM backends are LangChain
-chat models; `extractive` needs no LLM."""
+"""Answer backends behind one declared interface, `Backend`: `stream(question, sources)` yields
+answer text with [n] markers that refer to the position of each source (1-based); a source is an
+`Evidence` (assistant/evidence.py): a paragraph and the sentences chosen from it. LLM backends are
+LangChain chat models; `extractive` needs no LLM. `BACKENDS` maps each name to its factory: every
+list of backend names (CLI choices, eval, the web app) derives from it."""
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -15,20 +17,32 @@ from assistant import prompting
 from assistant.models import ModelUnavailable, llama_installed, packaged_gguf
 from ingest import split
 
-BACKENDS = ("llama", "extractive", "ollama", "openai")
+AUTO = "auto"  # the configured default: llama when installed, else extractive
 
 
 class BackendUnavailable(RuntimeError):
     """Configured but unusable: the message names the URL or path and the fix, in one line."""
 
 
+@runtime_checkable
 class Backend(Protocol):
+    """What `Assistant` asks of a backend."""
     name: str
 
-    def stream(self, question: str, sources: list) -> Iterator[str]: ...
+    def stream(self, question: str, sources: list) -> Iterator[str]:
+        """The answer text as it is generated, citing sources as [n] (1-based positions)."""
 
-    # optional: `confidence(question, passage) -> float | None`, the model's own P(the passage
-    # answers exactly this question); sources below `min_confidence` are not used
+    def confidence(self, question: str, passage: str) -> float | None:
+        """The backend's own P(`passage` answers exactly `question`), or None when it cannot tell;
+        sources judged below `min_confidence` are not used."""
+
+
+@runtime_checkable
+class JudgingChatModel(Protocol):
+    """A chat model that can also judge a passage from its logits (the local llama model)."""
+
+    def yes_probability(self, messages: list) -> float | None:
+        """P(yes) for the reply to `messages`, or None when the model cannot read one."""
 
 
 class ChatModelBackend:
@@ -46,11 +60,10 @@ class ChatModelBackend:
     def confidence(self, question: str, passage: str) -> float | None:
         """The model's probability that `passage` answers exactly `question`; None for models
         that cannot report one (only the local llama model reads it from its logits)."""
-        judge = getattr(self.chat_model, "yes_probability", None)
-        if judge is None:
+        if not isinstance(self.chat_model, JudgingChatModel):
             return None
         with self._reachable():
-            return judge(prompting.check_messages(question, passage))
+            return self.chat_model.yes_probability(prompting.check_messages(question, passage))
 
     @contextlib.contextmanager
     def _reachable(self):
@@ -92,49 +105,44 @@ class ExtractiveBackend:
         chosen = [i for i in order[:self.max_sentences] if score[i] >= 0.8 * score[order[0]]]
         yield " ".join(f"{_unterminated(candidates[i][1])} [{candidates[i][0]}]." for i in chosen)
 
+    def confidence(self, question: str, passage: str) -> None:
+        """No model to judge with: every source is used."""
+        return None
+
 
 def _unterminated(sentence: str) -> str:
     return sentence.rstrip().rstrip(".!?").rstrip()
 
 
+def as_backend(value) -> Backend:
+    """Your own backend as given, or a LangChain chat model wrapped as one."""
+    if isinstance(value, Backend):
+        return value
+    from langchain_core.language_models import BaseChatModel
+
+    if isinstance(value, BaseChatModel):
+        return ChatModelBackend(value._llm_type, value, "a custom chat model")
+    raise TypeError(f"a backend is a name, a Backend or a LangChain chat model, got {type(value).__name__}")
+
+
 def resolve_name(name: str) -> str:
-    if name == "auto":
+    if name == AUTO:
         return "llama" if llama_installed() else "extractive"
     if name not in BACKENDS:
-        raise BackendUnavailable(f"unknown backend {name!r}; choose one of auto, {', '.join(BACKENDS)}")
+        raise BackendUnavailable(f"unknown backend {name!r}; choose one of {', '.join(BACKEND_CHOICES)}")
     return name
 
 
 def create_backend(settings, encode) -> Backend:
     """The backend the settings name; `encode(texts)` is the embedder (used by `extractive`)."""
-    name = resolve_name(settings.backend)
-    if name == "extractive":
-        return ExtractiveBackend(encode)
-    if name == "llama":
-        return ChatModelBackend("llama", _llama_model(settings), settings.model or "the packaged model")
-    if name == "ollama":
-        if importlib.util.find_spec("langchain_ollama") is None:
-            raise BackendUnavailable("the ollama backend needs langchain-ollama: pip install 'grounded-assistant[servers]'")
-        from langchain_ollama import ChatOllama
-
-        url = settings.base_url or "http://127.0.0.1:11434"
-        model = ChatOllama(model=settings.model or "llama3.2", base_url=url, temperature=0,
-                           num_predict=settings.max_tokens)
-        return ChatModelBackend("ollama", model, url)
-    if importlib.util.find_spec("langchain_openai") is None:
-        raise BackendUnavailable("the openai backend needs langchain-openai: pip install 'grounded-assistant[servers]'")
-    import os
-
-    from langchain_openai import ChatOpenAI
-
-    url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-    key = settings.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
-    model = ChatOpenAI(model=settings.model or "gpt-4o-mini", base_url=url, api_key=key, temperature=0,
-                       max_tokens=settings.max_tokens, max_retries=0, timeout=60)
-    return ChatModelBackend("openai", model, url)
+    return BACKENDS[resolve_name(settings.backend)](settings, encode)
 
 
-def _llama_model(settings):
+def _extractive(settings, encode) -> Backend:
+    return ExtractiveBackend(encode)
+
+
+def _llama(settings, encode) -> Backend:
     if importlib.util.find_spec("llama_cpp") is None:
         raise BackendUnavailable("the llama backend needs llama-cpp-python: run `make run` (or scripts/setup.sh), "
                                  "or use --backend extractive")
@@ -146,5 +154,35 @@ def _llama_model(settings):
         raise BackendUnavailable(str(exc)) from exc
     if not path.is_file():
         raise BackendUnavailable(f"GGUF model not found at {path}; pass --model PATH.gguf or use the packaged default")
-    return LlamaChatModel(model_path=str(path), n_ctx=settings.n_ctx, threads=settings.threads,
-                          max_tokens=settings.max_tokens)
+    model = LlamaChatModel(model_path=str(path), n_ctx=settings.n_ctx, threads=settings.threads,
+                           max_tokens=settings.max_tokens)
+    return ChatModelBackend("llama", model, settings.model or "the packaged model")
+
+
+def _ollama(settings, encode) -> Backend:
+    if importlib.util.find_spec("langchain_ollama") is None:
+        raise BackendUnavailable("the ollama backend needs langchain-ollama: pip install 'grounded-assistant[servers]'")
+    from langchain_ollama import ChatOllama
+
+    url = settings.base_url or "http://127.0.0.1:11434"
+    model = ChatOllama(model=settings.model or "llama3.2", base_url=url, temperature=0,
+                       num_predict=settings.max_tokens)
+    return ChatModelBackend("ollama", model, url)
+
+
+def _openai(settings, encode) -> Backend:
+    if importlib.util.find_spec("langchain_openai") is None:
+        raise BackendUnavailable("the openai backend needs langchain-openai: pip install 'grounded-assistant[servers]'")
+    from langchain_openai import ChatOpenAI
+
+    url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    key = settings.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    model = ChatOpenAI(model=settings.model or "gpt-4o-mini", base_url=url, api_key=key, temperature=0,
+                       max_tokens=settings.max_tokens, max_retries=0, timeout=60)
+    return ChatModelBackend("openai", model, url)
+
+
+BACKENDS: dict[str, Callable[..., Backend]] = {"llama": _llama, "extractive": _extractive, "ollama": _ollama,
+                                               "openai": _openai}
+"""Every backend by name: `factory(settings, encode) -> Backend`."""
+BACKEND_CHOICES = (AUTO, *BACKENDS)  # what --backend accepts

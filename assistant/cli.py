@@ -7,6 +7,7 @@ import json
 import os
 import sys
 
+from assistant.backends import BACKEND_CHOICES
 
 VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
 
@@ -24,7 +25,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _answering(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", choices=["auto", "llama", "extractive", "ollama", "openai"],
+    parser.add_argument("--backend", choices=BACKEND_CHOICES,
                         help="answer backend (default: llama when installed, else extractive)")
     parser.add_argument("--model", help="GGUF path (llama) or model name (ollama/openai)")
     parser.add_argument("--base-url", help="server URL for ollama/openai backends")

@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from assistant.backends import BACKEND_CHOICES
+
 RECALL_AT = (1, 5, 10)
 CURVE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 MIN_GOLD_COVERAGE = 0.5  # a chunk holding at least half of the gold paragraph still counts as it
@@ -240,7 +242,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--k", type=int, default=10, help="paragraphs retrieved per question (default 10)")
     parser.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
                         help=f"retrieval method (default {DEFAULT_METHOD})")
-    parser.add_argument("--backend", choices=["auto", "llama", "extractive", "ollama", "openai"],
+    parser.add_argument("--backend", choices=BACKEND_CHOICES,
                         help="also answer each question and score answers, citations and abstention")
     parser.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
     parser.add_argument("--min-confidence", type=float,
