@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant import prompting
 from assistant.models import ModelUnavailable, llama_installed, packaged_gguf
-from ingest import split
+from ingest.text import content_words, sentences
 
 AUTO = "auto"  # the configured default: llama when installed, else extractive
 
@@ -89,14 +89,14 @@ class ExtractiveBackend:
 
     def stream(self, question: str, sources: list) -> Iterator[str]:
         candidates = [(n, source.paragraph.text[s:e]) for n, source in enumerate(sources[:self.paragraphs], 1)
-                      for s, e in split.sentences(source.paragraph.text)]
+                      for s, e in sentences(source.paragraph.text)]
         if not candidates:
             yield prompting.NOT_FOUND
             return
         vectors = self.encode([question] + [text for _, text in candidates])
         similarity = vectors[1:] @ vectors[0]
-        wanted = prompting.content_words(question)
-        overlap = np.array([len(wanted & prompting.content_words(t)) / (len(wanted) or 1) for _, t in candidates])
+        wanted = content_words(question)
+        overlap = np.array([len(wanted & content_words(t)) / (len(wanted) or 1) for _, t in candidates])
         score = 0.7 * similarity + 0.3 * overlap
         order = np.argsort(-score)
         if similarity[order[0]] < self.min_similarity:

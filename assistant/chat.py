@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.prompting import content_words
+from ingest.text import content_words, words_in
 
 PRONOUNS = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|it|its|this|that)\b", re.IGNORECASE)
 POSSESSIVE = {"his", "her", "hers", "their", "its"}
@@ -35,6 +35,6 @@ def standalone_question(question: str, history: list[dict]) -> str:
         rewritten = PRONOUNS.sub(lambda m: subject + ("'s" if m.group(1).lower() in POSSESSIVE else ""),
                                  rewritten, count=1)
     elif not _subject(rewritten) and len(content_words(rewritten)) <= 3:
-        topic = " ".join(w for w in re.findall(r"\w+", previous[-1]) if w.lower() in content_words(previous[-1]))
+        topic = " ".join(w for w in words_in(previous[-1]) if w.lower() in content_words(previous[-1]))
         rewritten = f"{rewritten.rstrip('?')} ({topic})?"
     return rewritten

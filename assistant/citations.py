@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant import prompting, verifier
-from ingest import split
+from assistant import verifier
+from ingest.text import content_words, sentences
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 # "claim. [1]" -> "claim [1]." so a marker stays with the sentence it follows
@@ -45,17 +45,17 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
     text = _markers_after_claims(raw.strip())
     if not text or ABSTAIN_PHRASES.search(text) and not MARKER.search(text):
         return Verified("", [], 0, 0, abstained=True)
-    sentences = [text[s:e] for s, e in split.sentences(text)]
-    clauses = [_clauses(s) for s in sentences]
-    claims = list(dict.fromkeys([c for cs in clauses for c, _ in cs] + [_claim(s) for s in sentences]))
+    said = [text[s:e] for s, e in sentences(text)]
+    clauses = [_clauses(s) for s in said]
+    claims = list(dict.fromkeys([c for cs in clauses for c, _ in cs] + [_claim(s) for s in said]))
     pairs = [(c, p) for c in claims for p in paragraphs]
     verdicts = dict(zip(((c, j) for c in claims for j in range(len(paragraphs))),
                         verifier.check_many(pairs, encode, threshold)))
     state = _State(paragraphs, verdicts)
     out = []
-    for sentence, parts in zip(sentences, clauses):
+    for sentence, parts in zip(said, clauses):
         claim = _claim(sentence)
-        if not prompting.content_words(claim) or ABSTAIN_PHRASES.search(claim):
+        if not content_words(claim) or ABSTAIN_PHRASES.search(claim):
             continue
         rendered = [shown for clause, numbers in parts for shown in state.vouch(clause, numbers, claim)]
         if not any(cited for _, cited in rendered):  # no marker held up: one paragraph for the whole?
@@ -64,7 +64,7 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
                 continue
             rendered = [whole]
         out.append(_render(rendered, state.order))
-    return Verified(" ".join(out), state.order, len(sentences) - len(out), state.repointed, abstained=not out,
+    return Verified(" ".join(out), state.order, len(said) - len(out), state.repointed, abstained=not out,
                     corrected=state.corrected, quotes=state.quotes)
 
 

@@ -222,11 +222,11 @@ def contradicted_sentences(answer, encode) -> int:
     from assistant import verifier
     from assistant.citations import MARKER
     from assistant.compose import without_attribution
-    from ingest import split
+    from ingest.text import sentences
 
     by_n = {c.n: c.text for c in answer.citations}
-    sentences = [answer.answer[s:e] for s, e in split.sentences(answer.answer)]
-    pairs = [(i, without_attribution(MARKER.sub("", sentence)), by_n[int(n)]) for i, sentence in enumerate(sentences)
+    shown = [answer.answer[s:e] for s, e in sentences(answer.answer)]
+    pairs = [(i, without_attribution(MARKER.sub("", sentence)), by_n[int(n)]) for i, sentence in enumerate(shown)
              for group in MARKER.findall(sentence) for n in re.split(r"[,;]", group) if int(n) in by_n]
     verdicts = verifier.check_many([(claim, text) for _, claim, text in pairs], encode)
     return len({i for (i, _, _), v in zip(pairs, verdicts) if v.label == verifier.CONTRADICTED})

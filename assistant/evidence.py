@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import prompting, verifier
-from ingest import split
+from assistant import verifier
+from ingest.text import prefix_stems, sentences
 
 MAX_EVIDENCE_CHARS = 400  # per source: ~100 tokens, so three sources keep the first token within seconds
 SECOND_SENTENCE_SHARE = 0.85  # a second sentence joins when it scores this close to the best
@@ -70,15 +70,15 @@ def select(question: str, hits: list, encode) -> list[Evidence]:
     """Evidence for each hit, in the hits' order, with one call to the embedder."""
     if not hits:
         return []
-    sentence_spans = [split.sentences(h.paragraph.text) or [(0, len(h.paragraph.text))] for h in hits]
+    sentence_spans = [sentences(h.paragraph.text) or [(0, len(h.paragraph.text))] for h in hits]
     texts = [h.paragraph.text[s:e] for h, spans in zip(hits, sentence_spans) for s, e in spans]
     vectors = encode([question] + texts)
     similarity = iter(vectors[1:] @ vectors[0])
-    wanted, kind = prompting.stems(question), wanted_kind(question)
+    wanted, kind = prefix_stems(question), wanted_kind(question)
     chosen = []
     for hit, spans in zip(hits, sentence_spans):
         body = hit.paragraph.text
-        scores = [0.5 * float(next(similarity)) + 0.5 * len(wanted & prompting.stems(body[s:e])) / (len(wanted) or 1)
+        scores = [0.5 * float(next(similarity)) + 0.5 * len(wanted & prefix_stems(body[s:e])) / (len(wanted) or 1)
                   + (TYPE_BONUS if kind and _holds(kind, body[s:e]) else 0.0) for s, e in spans]
         chosen.append(_choose(hit, spans, scores))
     return chosen

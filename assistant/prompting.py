@@ -2,10 +2,6 @@
 sources, each holding the evidence sentences chosen for the question (assistant/evidence.py)."""
 from __future__ import annotations
 
-import re
-
-from vectorstore.store import STOPWORDS
-
 SYSTEM = (
     "You answer questions using only the numbered sources the user gives you.\n"
     "Rules:\n"
@@ -18,16 +14,6 @@ SYSTEM = (
     "Example: The talks were held in Astana [2]. Both ministers praised the reforms [1][3].")
 NOT_FOUND = "NOT_FOUND"
 CHECK_SYSTEM = "You judge whether a passage answers a question. Reply yes or no."
-WORD = re.compile(r"\w+")
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in (t.lower() for t in WORD.findall(text)) if w not in STOPWORDS and len(w) > 1}
-
-
-def stems(text: str) -> set[str]:
-    """Content words cut to 4 letters, a crude stemmer: "meet"/"meetings", "Uzbek"/"Uzbekistan"."""
-    return {w[:4] for w in content_words(text)}
 
 
 def fence(text: str) -> str:

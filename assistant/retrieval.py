@@ -29,7 +29,8 @@ import numpy as np
 
 from assistant.settings import check_k
 from ingest.records import Paragraph
-from vectorstore.store import STOPWORDS, Filters, Store
+from ingest.text import STOPWORDS, inflection_stem, words_in
+from vectorstore.store import Filters, Store
 
 METHODS = ("hybrid", "mpnet", "weighted", "rrf", "dense", "bm25")
 DEFAULT_METHOD = "hybrid"
@@ -38,7 +39,6 @@ CANDIDATES = 30  # per list; the gold paragraph is among the union's 60 for >99%
 DENSE_WEIGHT = 0.5  # "weighted": share of the cosine against the scaled BM25 score
 PHRASE_WEIGHT = 0.3  # "hybrid": bonus for a paragraph holding all of the question's word pairs
 RESCORE_WEIGHT = 0.5  # "mpnet": share of the mpnet cosine against the "hybrid" score
-WORD = re.compile(r"\w+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 RECENT = re.compile(r"\b(?:(?:this|last|past|previous) (?:week|weekend|month|few (?:days|weeks))|recent(?:ly)?"
                     r"|latest|newest|lately|today|yesterday|currently|(?-i:new))\b", re.IGNORECASE)
@@ -180,21 +180,14 @@ def weighted(similarity: dict[str, float], bm25: dict[str, float], dense_weight:
 @functools.lru_cache(maxsize=8192)  # paragraphs come back query after query: tokenize each once
 def word_pairs(text: str) -> frozenset[tuple[str, str]]:
     """Adjacent word pairs, lower-cased and crudely stemmed, leaving out pairs of two stopwords."""
-    words = [_stem(w) for w in WORD.findall(text.lower())]
-    return frozenset((a, b) for a, b in zip(words, words[1:]) if not (a in STOPWORDS and b in STOPWORDS))
+    stems = [inflection_stem(w) for w in words_in(text.lower())]
+    return frozenset((a, b) for a, b in zip(stems, stems[1:]) if not (a in STOPWORDS and b in STOPWORDS))
 
 
 def phrase_overlap(question: str, paragraph: str) -> float:
     """Share of the question's word pairs that the paragraph also contains, in [0, 1]."""
     wanted = word_pairs(question)
     return len(wanted & word_pairs(paragraph)) / len(wanted) if wanted else 0.0
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix):
-            return word[:-len(suffix)]
-    return word
 
 
 def check_request(k: int | None = None, filters: Filters | None = None) -> None:

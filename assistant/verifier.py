@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import prompting
-from ingest import split
+from ingest.text import content_words, prefix_stem, sentences, words_in
 
 SUPPORT_THRESHOLD = 0.5
 PAIR_MARGIN = 0.05  # two sentences decide only when they support the claim clearly better than one
@@ -151,7 +150,7 @@ def _counts(doc):
         while node.head.i != node.i:  # spaCy makes a new Token per access: compare positions
             node = node.head
             if node.pos_ in ("VERB", "NOUN"):
-                yield values[0], node.lemma_.lower()[:4]
+                yield values[0], prefix_stem(node.lemma_.lower())
                 break
 
 
@@ -293,7 +292,7 @@ def _show_date(d) -> str:
 
 
 def _name_words(text: str) -> list[str]:
-    return [w.lower() for w in prompting.WORD.findall(text) if len(w) > 2]
+    return [w.lower() for w in words_in(text) if len(w) > 2]
 
 
 def _name_in(name: str, words: list[str]) -> bool:
@@ -301,7 +300,7 @@ def _name_in(name: str, words: list[str]) -> bool:
     another spelling or form ("Mirzoyev"/"Mirziyoyev", "Uzbek"/"Uzbekistan")."""
     from rapidfuzz import fuzz
 
-    wanted = [w.lower() for w in prompting.WORD.findall(name) if len(w) > 2 and w.lower() not in _NAME_FILLERS]
+    wanted = [w.lower() for w in words_in(name) if len(w) > 2 and w.lower() not in _NAME_FILLERS]
     return not wanted or any(any(w == x or x.startswith(w) or w.startswith(x) and len(x) >= 4 or fuzz.ratio(w, x) >= 80
                    for x in words) for w in wanted)
 
@@ -312,18 +311,17 @@ _NAME_FILLERS = frozenset({"the", "and", "for", "of"})
 # ---- the verifier ------------------------------------------------------------------------------
 def candidate_spans(paragraph: str) -> list[tuple[int, int]]:
     """Each sentence and each pair of adjacent sentences: a claim may join two."""
-    sentences = split.sentences(paragraph) or [(0, len(paragraph))]
-    pairs = [(a[0], b[1]) for a, b in zip(sentences, sentences[1:])]
-    return sentences + pairs
+    spans = sentences(paragraph) or [(0, len(paragraph))]
+    return spans + [(a[0], b[1]) for a, b in zip(spans, spans[1:])]
 
 
 def lexical_recall(claim_words: set[str], text: str) -> float:
     """Share of the claim's content words (or their 4-letter stems) found in `text`."""
     if not claim_words:
         return 0.0
-    words = prompting.content_words(text)
-    stems = {w[:4] for w in words}
-    return sum(1 for w in claim_words if w in words or len(w) > 4 and w[:4] in stems) / len(claim_words)
+    words = content_words(text)
+    stems = {prefix_stem(w) for w in words}
+    return sum(1 for w in claim_words if w in words or len(w) > 4 and prefix_stem(w) in stems) / len(claim_words)
 
 
 def check_many(pairs: list[tuple[str, str]], encode, threshold: float = SUPPORT_THRESHOLD) -> list[Verdict]:
@@ -343,8 +341,8 @@ def check(claim: str, paragraph: str, encode, threshold: float = SUPPORT_THRESHO
 
 
 def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Verdict:
-    sentences = set(split.sentences(paragraph))
-    words = prompting.content_words(claim)
+    whole_sentences = set(sentences(paragraph))
+    words = content_words(claim)
     claim_vector = vectors[claim]
     claimed = facts(claim)
 
@@ -362,7 +360,7 @@ def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Ver
                 + sum(_has_number(x, numbers) for x in claimed.numbers)) / wanted
 
     ranked = sorted(((support(paragraph[s:e]) + FACT_WEIGHT * states(paragraph[s:e])
-                      - (PAIR_MARGIN if (s, e) not in sentences else 0.0), -(e - s), s, e)
+                      - (PAIR_MARGIN if (s, e) not in whole_sentences else 0.0), -(e - s), s, e)
                      for s, e in spans), reverse=True)
     _, _, start, end = ranked[0]
     on_topic = support(paragraph[start:end])

@@ -14,7 +14,6 @@ a store pointed at another or a wiped Chroma says so instead of answering from n
 from __future__ import annotations
 
 import functools
-import re
 import sqlite3
 import threading
 import uuid
@@ -24,6 +23,7 @@ from urllib.parse import urlparse
 
 from ingest.near_duplicates import text_sketch
 from ingest.records import Document, Paragraph
+from ingest.text import query_terms
 
 SCHEMA_VERSION = 1
 CHROMA_MAX_BATCH = 5000  # Chroma refuses more than 5,461 records per call
@@ -51,11 +51,6 @@ create table if not exists sketches(doc_id text not null references documents(do
 create index if not exists sketches_hash on sketches(hash);
 """
 
-STOPWORDS = frozenset("""a an and are as at be by did do does for from had has have he her his how i if in into is it
-its of on or she that the their them they this to was were what when where which who whom whose why will with
-you your about after also any been but can could many more most much other over same should some than then there
-these those through under up very would""".split())
-TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 class StoreError(RuntimeError):
@@ -112,12 +107,6 @@ class Filters:
 
 def _date_num(iso: str) -> int:
     return int(iso[:10].replace("-", ""))
-
-
-def lexical_terms(text: str) -> list[str]:
-    """The content words of a query, lower-cased, first occurrence order."""
-    words = [w.lower() for w in TOKEN.findall(text)]
-    return list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
 
 
 def lexical_query(terms: list[str]) -> str | None:
@@ -385,7 +374,7 @@ class Store:
 
     def lexical_search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, BM25 score: higher is better), best first."""
-        query = lexical_query(self._distinctive(lexical_terms(text)))
+        query = lexical_query(self._distinctive(query_terms(text)))
         if not query:
             return []
         if not filters:  # rank the index alone, then look up only the top n rows
