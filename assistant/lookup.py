@@ -21,8 +21,8 @@ from rapidfuzz.distance import Indel
 
 from assistant import verifier
 from assistant.types import LookupMatch, LookupResult
-
 from ingest.text import content_words
+
 QUOTE_THRESHOLD = 0.85  # quote vs matched span similarity: a few typos or left-out words stay above
 CANDIDATES = 50  # paragraphs the lexical index proposes for fuzzy alignment
 PROBE_WORDS = 8  # words of the quote the lexical index is asked for
