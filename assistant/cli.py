@@ -8,12 +8,9 @@ import os
 import sys
 
 from assistant.backends import BACKEND_CHOICES
+from assistant.errors import USER_ERRORS, InvalidRequest, UserError
 
 VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
-
-
-class UserError(Exception):
-    """Shown as one line, exit status 2."""
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +19,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 ($ASSISTANT_CHROMA_URL)")
     g.add_argument("--config", help="TOML settings file (default: ~/.config/grounded-assistant/config.toml)")
     g.add_argument("--embedder", help="embedding model: minilm (packaged) or a local sentence-transformers path")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error (bugs always show it)")
 
 
 def _answering(parser: argparse.ArgumentParser) -> None:
@@ -198,7 +196,7 @@ def cmd_ask(args) -> int:
     if args.questions:
         return _ask_batch(assistant, args, filters)
     if not args.question:
-        raise UserError("give a QUESTION or --questions FILE")
+        raise InvalidRequest("give a QUESTION or --questions FILE")
     if args.stream:
         from assistant.types import Answer, Evidence
 
@@ -221,9 +219,9 @@ def cmd_ask(args) -> int:
 def _ask_batch(assistant, args, filters) -> int:
     from tqdm import tqdm
 
-    with open(args.questions, encoding="utf-8") as fh:
-        questions = [json.loads(line) for line in fh if line.strip()]
-    for item in tqdm(questions, desc="ask", unit="q", file=sys.stderr):
+    from assistant.evaluation import read_questions
+
+    for item in tqdm(read_questions(args.questions), desc="ask", unit="q", file=sys.stderr):
         text = item["question"] if isinstance(item, dict) else str(item)
         answer = assistant.ask(text, backend=args.backend, k=args.k, filters=filters, as_of=args.as_of)
         print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
@@ -260,7 +258,7 @@ def cmd_list(args) -> int:
 
 def cmd_remove(args) -> int:
     if not _assistant(args).remove(args.doc_id):
-        raise UserError(f"no document {args.doc_id!r} (see `assistant list`)")
+        raise InvalidRequest(f"no document {args.doc_id!r} (see `assistant list`)")
     print(f"removed {args.doc_id}")
     return 0
 
@@ -311,11 +309,11 @@ COMMANDS = {"doctor": cmd_doctor, "lookup": cmd_lookup, "eval": cmd_eval, "inges
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from assistant.errors import USER_ERRORS
-
     try:
         return COMMANDS[args.command](args)
-    except (UserError, *USER_ERRORS) as exc:
+    except USER_ERRORS as exc:
+        if args.debug:
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

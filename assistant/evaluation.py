@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.backends import BACKEND_CHOICES
+from assistant.errors import InvalidRequest, MissingPath
 
 RECALL_AT = (1, 5, 10)
 CURVE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
@@ -178,12 +179,25 @@ def latency_summary(seconds: list[float]) -> dict:
 
 
 # ---- the question set -----------------------------------------------------------------------------
+def read_questions(path: str | Path) -> list:
+    """The lines of a JSONL question file; a missing file or a line that is not JSON is the user's to fix."""
+    if not Path(path).is_file():
+        raise MissingPath(f"no questions file at {path}")
+    questions = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                questions += [json.loads(line)] if line.strip() else []
+            except json.JSONDecodeError as exc:
+                raise InvalidRequest(f"{path}, line {n}: not JSON ({exc.msg})") from None
+    return questions
+
+
 def load_questions(path: str | Path, corpus: str | Path | None = None, limit: int | None = None,
                    answerable_only: bool = False) -> list[dict]:
     """Questions whose article is in the corpus folder (when they name one), `limit` spread evenly
     over the file so a small run still samples every article rather than the first one."""
-    with open(path, encoding="utf-8") as fh:
-        questions = [json.loads(line) for line in fh if line.strip()]
+    questions = read_questions(path)
     if corpus is not None and Path(corpus).is_dir():
         present = {p.name for p in Path(corpus).rglob("*") if p.is_file()}
         questions = [q for q in questions if q.get("article_file") is None or q["article_file"] in present]

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from assistant import verifier
+from assistant.errors import InvalidRequest
 from assistant.types import LookupMatch, LookupResult
 from ingest.text import content_words
 
@@ -179,7 +180,7 @@ def check_claim(assistant, text: str, k: int) -> LookupResult:
 
 def lookup(assistant, text: str, k: int = 5) -> LookupResult:
     if not text.strip():
-        raise ValueError("give the quote or claim to look up")
+        raise InvalidRequest("give the quote or claim to look up")
     quoted = find_quotes(assistant.store, text, k)
     if quoted:
         return LookupResult(text, "misquoted" if quoted[0].differences else "quoted", quoted)

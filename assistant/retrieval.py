@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.errors import InvalidRequest
 from assistant.settings import check_k
 from ingest.records import Paragraph
 from ingest.text import STOPWORDS, inflection_stem, words_in
@@ -64,7 +65,7 @@ class Hit:
 class Retriever:
     def __init__(self, store: Store, embed_query, method: str = DEFAULT_METHOD, candidates: int = CANDIDATES):
         if method not in METHODS:
-            raise ValueError(f"unknown retrieval method {method!r}; choose one of {', '.join(METHODS)}")
+            raise InvalidRequest(f"unknown retrieval method {method!r}; choose one of {', '.join(METHODS)}")
         self.store, self.embed_query, self.method, self.candidates = store, embed_query, method, candidates
 
     def search(self, question: str, k: int = 5, filters: Filters = Filters(),
@@ -152,7 +153,7 @@ def _newness(date: str | None, as_of: datetime.date | None) -> tuple[bool, str]:
 
 def as_of_date(value: str | datetime.date | None) -> datetime.date:
     """The day a question is asked on: today for None or "", else a real YYYY-MM-DD date (a clear
-    ValueError otherwise)."""
+    InvalidRequest otherwise)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -191,14 +192,14 @@ def phrase_overlap(question: str, paragraph: str) -> float:
 
 
 def check_request(k: int | None = None, filters: Filters | None = None) -> None:
-    """A clear ValueError for a `k` out of range or a date filter that is not a real YYYY-MM-DD date,
+    """A clear InvalidRequest for a `k` out of range or a date filter that is not a real YYYY-MM-DD date,
     or whose `since` comes after its `until`; None means "the default" / "no filter"."""
     check_k(k)
     if filters is None:
         return
     dates = {name: _date(name, getattr(filters, name)) for name in ("since", "until")}
     if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
-        raise ValueError(f"since ({filters.since}) is after until ({filters.until}): no date lies between them")
+        raise InvalidRequest(f"since ({filters.since}) is after until ({filters.until}): no date lies between them")
 
 
 def _date(name: str, value: str | None) -> datetime.date | None:
@@ -209,7 +210,7 @@ def _date(name: str, value: str | None) -> datetime.date | None:
             return datetime.date.fromisoformat(value)
     except ValueError:
         pass
-    raise ValueError(f"{name} must be a real date as YYYY-MM-DD, got {value!r}")
+    raise InvalidRequest(f"{name} must be a real date as YYYY-MM-DD, got {value!r}")
 
 
 def as_langchain_retriever(retriever: Retriever, k: int = 5, filters: Filters = Filters()):

@@ -17,6 +17,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from assistant.errors import InvalidRequest
 from assistant.retrieval import Retriever, check_request
 from assistant.types import Answer
 from vectorstore.store import Filters
@@ -30,7 +31,7 @@ def _question(value: Input) -> tuple[str, list[dict]]:
         return value, []
     if isinstance(value, dict) and isinstance(value.get("question"), str):
         return value["question"], list(value.get("history") or [])
-    raise ValueError(f'expected a question string or {{"question": ..., "history": [...]}}, got {value!r}')
+    raise InvalidRequest(f'expected a question string or {{"question": ..., "history": [...]}}, got {value!r}')
 
 
 class AssistantRunnable(Runnable[Input, Output]):

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from assistant.errors import InvalidRequest
+
 ENV_PREFIX = "ASSISTANT_"
 DEFAULT_CONFIG = Path.home() / ".config" / "grounded-assistant" / "config.toml"
 MAX_K = 100  # paragraphs per question: beyond this no prompt holds them and search only slows down
@@ -40,7 +42,11 @@ class Settings:
         path = Path(config or os.environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG)
         if path.is_file():
             with path.open("rb") as fh:
-                settings = settings.merge(tomllib.load(fh))
+                try:
+                    values = tomllib.load(fh)
+                except tomllib.TOMLDecodeError as exc:
+                    raise InvalidRequest(f"settings file {path} is not valid TOML: {exc}") from None
+            settings = settings.merge(values)
         env = {f.name: os.environ[ENV_PREFIX + f.name.upper()]
                for f in fields(cls) if ENV_PREFIX + f.name.upper() in os.environ}
         return settings.merge(env).merge({k: v for k, v in flags.items() if v is not None})
@@ -49,14 +55,14 @@ class Settings:
         known = {f.name: f for f in fields(self)}
         unknown = set(values) - set(known)
         if unknown:
-            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+            raise InvalidRequest(f"unknown setting(s): {', '.join(sorted(unknown))}")
         return replace(self, **{k: _coerce(k, known[k].type, v) for k, v in values.items()})
 
 
 def check_k(k) -> None:
     """`k` (paragraphs per question) is None for the default, else a whole number from 1 to MAX_K."""
     if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= MAX_K):
-        raise ValueError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+        raise InvalidRequest(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
 
 
 def _coerce(name: str, type_name: str, value):
@@ -67,7 +73,7 @@ def _coerce(name: str, type_name: str, value):
             try:
                 return convert(value)
             except ValueError:
-                raise ValueError(f"setting {name} must be {kind}, got {value!r}") from None
+                raise InvalidRequest(f"setting {name} must be {kind}, got {value!r}") from None
     return value or None if "None" in type_name else value
 
 

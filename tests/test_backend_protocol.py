@@ -20,7 +20,7 @@ from assistant.settings import Settings
 from ingest.records import Paragraph
 
 QUESTION = "Which Uzbek president did Blinken meet?"
-TEXT = "Blinken arrived in Tashkent on Tuesday. He met Uzbek president Shavkat Mirziyoyev at the palace."
+TEXT = "Blinken arrived in Tashkent on Tuesday. Blinken met Uzbek president Shavkat Mirziyoyev at the palace."
 
 
 def encode(texts: list[str]) -> np.ndarray:
