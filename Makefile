@@ -3,7 +3,7 @@ PY := .venv/bin/python
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test bench setup
+.PHONY: run test unit bench setup
 
 setup:
 	scripts/setup.sh
@@ -13,7 +13,10 @@ run: setup
 
 test:
 	scripts/setup.sh --test
-	$(PY) -m pytest
+	REQUIRE_SHARED=1 $(PY) -m pytest
+
+unit:  # the unit layer: needs nothing outside the repo (run `make setup` once first)
+	$(PY) -m pytest -m "not integration and not slow and not browser"
 
 bench: setup
 	$(PY) bench/run_all.py

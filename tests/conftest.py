@@ -1,72 +1,53 @@
-"""Shared fixtures: the real embedder and Chroma, with the seed corpus ingested once per session."""
+"""Shared fixtures: the real embedder and Chroma, with the seed corpus ingested once per session.
+
+Two layers: unit tests need nothing outside the repo; `integration` tests need ../shared (the seed
+corpus and eval sets beside it). Tests using the corpus fixtures are marked `integration` here; others
+that read ../shared are marked where they are written. Without ../shared the integration layer is
+skipped, saying why, unless REQUIRE_SHARED=1 (`make test`, CI), where its absence stops the run."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import pytest
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before any import that reads them
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-SQUAD = SHARED / "eval" / "squad2-dev"
-TEST_OUTPUT = ROOT / "test-output"
+import pytest  # noqa: E402
 
+from assistant import Assistant  # noqa: E402
+from support import CORPUS, SHARED, TEST_OUTPUT  # noqa: E402
 
-def free_port() -> int:
-    """A loopback port nobody listens on (for the app and `chroma run` in tests)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen:
-    """A `chroma run` process, once it accepts connections."""
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            assert process.poll() is None, "chroma run exited early"
-            time.sleep(0.3)
-    process.kill()
-    pytest.fail("chroma run did not start within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=20)
+SHARED_FIXTURES = {"corpus_dir", "seeded"}
 
 
 def pytest_configure(config):
-    if not CORPUS.is_dir():
-        raise pytest.UsageError(f"the seed corpus is missing at {CORPUS} (../shared/corpus beside the repo)")
+    if not CORPUS.is_dir() and os.environ.get("REQUIRE_SHARED") == "1":
+        raise pytest.UsageError(f"the seed corpus is missing at {CORPUS} (../shared/corpus beside the repo), "
+                                "and REQUIRE_SHARED=1 asks for the integration tests")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SHARED_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.integration)
+    if CORPUS.is_dir():
+        return
+    skip = pytest.mark.skip(reason=f"integration: needs {SHARED} (../shared beside the repo), which is missing")
+    for item in items:
+        if item.get_closest_marker("integration"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
-def corpus_dir() -> Path:
+def corpus_dir():
     return CORPUS
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory):
+def seeded(tmp_path_factory, corpus_dir):
     """An Assistant over a temp store holding ../shared/corpus (read-only use: do not ingest into it)."""
-    from assistant import Assistant
-
     store = tmp_path_factory.mktemp("seeded-store")
     assistant = Assistant(store=store, backend="extractive")
-    report = assistant.ingest([CORPUS])
+    report = assistant.ingest([corpus_dir])
     assert report.ok, report.to_dict()
     return assistant
 
@@ -74,12 +55,10 @@ def seeded(tmp_path_factory):
 @pytest.fixture
 def fresh(tmp_path):
     """An Assistant over an empty temp store, for tests that write."""
-    from assistant import Assistant
-
     return Assistant(store=tmp_path / "store", backend="extractive")
 
 
 @pytest.fixture(scope="session")
-def test_output() -> Path:
+def test_output():
     TEST_OUTPUT.mkdir(exist_ok=True)
     return TEST_OUTPUT

@@ -8,7 +8,7 @@ import pytest
 
 import app
 from assistant.types import Answer, Citation
-from conftest import free_port
+from support import free_port
 
 QUESTION = "Which Uzbek president did Blinken meet?"
 

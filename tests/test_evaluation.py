@@ -10,7 +10,7 @@ import pytest
 from assistant.evaluation import (AnswerOutcome, answer_metrics, citation_correct, confidence_curve, exact_match,
                                   gold_rank, latency_summary, load_questions, matches_gold, retrieval_metrics,
                                   token_f1)
-from tests.conftest import SQUAD
+from support import SQUAD
 
 GOLD = "The Normans were the people who gave their name to Normandy, a region in France."
 
@@ -95,6 +95,7 @@ def test_latency_summary():
     assert figures == {"p50_ms": 50.5, "p95_ms": 96.0}
 
 
+@pytest.mark.integration
 def test_load_questions_keeps_the_corpus_articles_and_spreads_the_limit(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -105,6 +106,7 @@ def test_load_questions_keeps_the_corpus_articles_and_spreads_the_limit(tmp_path
     assert len(spread) == 10 and len({q["article_file"] for q in spread}) > 5
 
 
+@pytest.mark.integration
 @pytest.mark.slow  # ingests and mpnet-encodes three articles: a minute or more on two cores
 @pytest.mark.timeout(900)
 def test_eval_command_on_three_articles(tmp_path, capsys):

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from assistant.cli import main
-from conftest import CORPUS
+from support import CORPUS
 
 FOREIGN = {
     "another tool's tables": ["create table documents(x)"],

@@ -19,10 +19,10 @@ from assistant.cli import main
 from assistant.doctor import check, vector_gaps
 from ingest.pipeline import ingest
 from vectorstore.lock import StoreBusy, WriteLock
+from support import ROOT, SQUAD
 from vectorstore.store import StoreError
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = ROOT.parent / "shared" / "eval" / "squad2-dev" / "articles"
+ARTICLES = SQUAD / "articles"
 
 
 def cli(*args: str) -> list[str]:
@@ -56,6 +56,7 @@ def documents_committed(store: Path) -> int:
         return 0
 
 
+@pytest.mark.integration
 @pytest.mark.slow
 def test_sigkill_mid_ingest_then_rerun_leaves_every_document_once(tmp_path):
     store = tmp_path / "store"
@@ -157,6 +158,7 @@ def test_processes_opening_one_new_store_at_once_all_succeed(tmp_path, round):
     assert [out.strip() for out, _ in outputs] == ["0"] * len(runs)
 
 
+@pytest.mark.integration
 def test_questions_during_an_ingest_never_see_half_a_document(fresh):
     articles = sorted(ARTICLES.glob("*.txt"))[:8]
     fresh.encode(["warm up"])

@@ -18,7 +18,7 @@ from assistant import Assistant
 from assistant.cli import VERIFIED, main
 from assistant.runnable import HybridRetriever
 from assistant.settings import MAX_K, Settings
-from conftest import ROOT, free_port
+from support import ROOT, free_port
 from ingest.readers import read, read_html
 from vectorstore.store import Filters
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from conftest import free_port, start_chroma, stop
+from support import free_port, start_chroma, stop
 
 
 @pytest.fixture(scope="module")

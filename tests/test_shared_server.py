@@ -10,10 +10,12 @@ import pytest
 from assistant import Assistant
 from assistant.cli import main
 from assistant.doctor import check
-from conftest import SQUAD, free_port, start_chroma, stop
 from ingest.pipeline import ingest
+from support import SQUAD, free_port, start_chroma, stop
 from vectorstore.embedding import encode
 from vectorstore.store import ChromaUnreachable, Store, StoreDrift
+
+pytestmark = pytest.mark.integration  # squad2-dev articles from ../shared
 
 QUESTION = "Which Uzbek president did Blinken meet?"
 ARTICLES = sorted((SQUAD / "articles").glob("*.txt"))

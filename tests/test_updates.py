@@ -6,8 +6,10 @@ import datetime
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from assistant import Assistant
-from conftest import SHARED
+from support import SHARED
 
 NEWS = SHARED / "eval" / "news-rtqa" / "articles"
 PORT_STRIKE = "port-workers-strike-at-east-coast-351f868b80.txt"
@@ -41,6 +43,7 @@ def by_name(report) -> dict:
     return {Path(r.location).name: r for r in report.results}
 
 
+@pytest.mark.integration
 def test_an_updated_story_is_kept_and_a_copy_dropped(fresh):
     first = by_name(fresh.ingest([NEWS / PORT_STRIKE, NEWS / RIHANNA]))
     report = fresh.ingest([NEWS / PORT_STRIKE_UPDATE, NEWS / RIHANNA_COPY])
@@ -77,6 +80,7 @@ def test_a_resaved_copy_with_small_edits_is_dropped(fresh, tmp_path):
     assert copy.status == "duplicate"
 
 
+@pytest.mark.integration
 def test_adding_an_article_reads_only_its_versions(fresh, monkeypatch):
     """Near-duplicate detection looks candidates up in the stored sketches: adding one article reads
     no stored document's text, except the versions it is compared with."""

@@ -1,0 +1,46 @@
+"""Helpers and paths the test modules share (`from support import ...`; nothing is imported from conftest)."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # the integration layer's data: seed corpus and eval sets, beside the repo
+CORPUS = SHARED / "corpus"
+SQUAD = SHARED / "eval" / "squad2-dev"
+TEST_OUTPUT = ROOT / "test-output"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for the app and `chroma run` in tests)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_chroma(path: Path, port: int) -> subprocess.Popen:
+    """A `chroma run` process, once it accepts connections."""
+    chroma = Path(sys.executable).with_name("chroma")
+    process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            assert process.poll() is None, "chroma run exited early"
+            time.sleep(0.3)
+    process.kill()
+    pytest.fail("chroma run did not start within 60 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
