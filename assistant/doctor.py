@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from vectorstore.store import SCHEMA, SCHEMA_VERSION, Store, StoreDrift, StoreError, doc_of, registry_problem
+from ingest.records import doc_of, paragraph_of, record_id
+from vectorstore.store import SCHEMA, SCHEMA_VERSION, Store, StoreDrift, StoreError, registry_problem
 
 CHROMA_PAGE = 5000
 
@@ -82,7 +83,7 @@ def vector_gaps(store: Store) -> tuple[list[str], set[str]]:
     """(Chroma ids no committed paragraph owns, doc_ids with a paragraph that has no vector).
     In a collection the store may share, only ids of its own documents can be its orphans."""
     db = store._db()
-    wanted = {f"{r[0]}@{r[1]}": r[2] for r in db.execute(
+    wanted = {record_id(r[0], r[1]): r[2] for r in db.execute(
         "select p.paragraph_id, d.version, d.doc_id from paragraphs p join documents d on d.doc_id = p.doc_id")}
     have = set()
     for offset in range(0, store.collection.count(), CHROMA_PAGE):
@@ -90,7 +91,7 @@ def vector_gaps(store: Store) -> tuple[list[str], set[str]]:
     orphans = sorted(have - wanted.keys())
     if not store.owns_collection:
         mine = {r[0] for r in db.execute("select doc_id from documents union select doc_id from pending")}
-        orphans = [record for record in orphans if doc_of(record.rsplit("@", 1)[0]) in mine]
+        orphans = [record for record in orphans if doc_of(paragraph_of(record)) in mine]
     missing = {doc for record, doc in wanted.items() if record not in have}
     return orphans, missing
 

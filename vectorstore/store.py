@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ingest.near_duplicates import text_sketch
-from ingest.records import Document, Paragraph
+from ingest.records import Document, Paragraph, doc_of, paragraph_id, paragraph_of, record_id
 from ingest.text import query_terms
 
 SCHEMA_VERSION = 1
@@ -407,9 +407,9 @@ class Store:
         if not paragraph_ids:
             return {}
         versions = self._versions({doc_of(p) for p in paragraph_ids})
-        ids = [f"{p}@{versions[doc_of(p)]}" for p in paragraph_ids if doc_of(p) in versions]
+        ids = [record_id(p, versions[doc_of(p)]) for p in paragraph_ids if doc_of(p) in versions]
         got = self.collection.get(ids=ids, include=["embeddings"])
-        return {i.rsplit("@", 1)[0]: e for i, e in zip(got["ids"], got["embeddings"])}
+        return {paragraph_of(i): e for i, e in zip(got["ids"], got["embeddings"])}
 
     def _versions(self, doc_ids: set[str]) -> dict[str, str]:
         if not doc_ids:
@@ -445,7 +445,7 @@ class Store:
                            [(d.doc_id, v) for (d, _, _), v in zip(items, versions)])
         records, metadatas, vectors = [], [], []
         for (document, paragraphs, embeddings), version in zip(items, versions):
-            records += [f"{p.paragraph_id}@{version}" for p in paragraphs]
+            records += [record_id(p.paragraph_id, version) for p in paragraphs]
             metadatas += [_chroma_metadata(document, p, version) for p in paragraphs]
             vectors += [list(map(float, e)) for e in embeddings]
         for start in range(0, len(records), CHROMA_MAX_BATCH):
@@ -460,8 +460,8 @@ class Store:
             except sqlite3.Error as exc:
                 failures.append(StoreError(f"cannot write {document.doc_id}: {exc}"))
         committed = self._versions({document.doc_id for document, _, _ in items})
-        stale = [f"{doc_id}#p{i}@{old}" for doc_id, old in previous.items() if committed.get(doc_id) != old
-                 for i in range(old_counts.get(doc_id, 0))]
+        stale = [record_id(paragraph_id(doc_id, i), old) for doc_id, old in previous.items()
+                 if committed.get(doc_id) != old for i in range(old_counts.get(doc_id, 0))]
         stale += [record for record, meta in zip(records, metadatas)
                   if committed.get(meta["doc_id"]) != meta["version"]]
         for start in range(0, len(stale), CHROMA_MAX_BATCH):
@@ -576,10 +576,6 @@ class _Guarded:
 
 PARAGRAPH_SELECT = ("select p.*, d.title, d.author, d.date, d.source from paragraphs p "
                     "join documents d on d.doc_id = p.doc_id")
-
-
-def doc_of(paragraph_id: str) -> str:
-    return paragraph_id.rsplit("#p", 1)[0]
 
 
 def _document(row: sqlite3.Row) -> Document:
