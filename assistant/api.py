@@ -119,7 +119,7 @@ class Assistant:
         check_request(k)
         from assistant.lookup import lookup
 
-        return lookup(self, text, k)
+        return lookup(self.retriever(), self.encode, text, k)
 
     def as_runnable(self):
         """This assistant as a LangChain Runnable: question or {"question", "history"} -> answer dict."""

@@ -1,16 +1,17 @@
-"""`assistant` command line: a thin layer over the `Assistant` facade. Imports stay lazy so
-`assistant --help` answers at once."""
+"""`assistant` command line: what can be typed (the parser) and the dispatch to assistant/commands.py,
+where each command does its work through the `Assistant` facade. A user error is one `error: ...`
+line and exit status 2 (`--debug` shows its traceback); anything else is a bug and shows its own.
+Nothing heavy is imported here, so `assistant --help` answers at once."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
+from assistant import commands
 from assistant.backends import BACKEND_CHOICES
-from assistant.errors import USER_ERRORS, InvalidRequest, UserError
-
-VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
+from assistant.errors import USER_ERRORS
+from assistant.retrieval import DEFAULT_METHOD, METHODS
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +41,21 @@ def _as_of(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", metavar="YYYY-MM-DD",
                         help='the day asked on: "recently" counts back from it; older articles are dated '
                              "(default today)")
+
+
+def _evaluating(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", required=True, help="folder of articles to ingest (skipped when already in --store)")
+    parser.add_argument("--questions", required=True, help="JSONL: question, paragraph_text, answers, answerable")
+    parser.add_argument("--k", type=int, default=10, help="paragraphs retrieved per question (default 10)")
+    parser.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
+                        help=f"retrieval method (default {DEFAULT_METHOD})")
+    parser.add_argument("--backend", choices=BACKEND_CHOICES,
+                        help="also answer each question and score answers, citations and abstention")
+    parser.add_argument("--limit", type=int, help="evaluate N questions spread evenly over the file")
+    parser.add_argument("--min-confidence", type=float,
+                        help="leave out sources the model judges below this; none left: abstain (default: the "
+                             "setting, 0.5; 0: no check); the report's confidence_curve replays stricter ones")
+    parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,8 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("eval", help="retrieval / answer metrics on a question set")
-    from assistant.evaluation import add_arguments
-    add_arguments(p)
+    _evaluating(p)
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day every question is asked on "
                                                          "(default: each question's own `date`, else today)")
     _common(p)
@@ -108,203 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _assistant(args):
-    from assistant import Assistant
-    from assistant.settings import Settings
-
-    flags = {k: getattr(args, k, None)
-             for k in ("store", "chroma_url", "embedder", "backend", "backends", "model", "base_url", "k",
-                       "min_confidence")}
-    return Assistant(settings=Settings.load(getattr(args, "config", None), **flags))
-
-
-def _filters(args):
-    """The filter flags (and --as-of), checked before any model loads."""
-    from assistant.retrieval import as_of_date, check_request
-    from vectorstore.store import Filters
-
-    filters = Filters(doc_id=args.doc, source=args.source, author=args.author, since=args.since, until=args.until)
-    check_request(filters=filters)
-    as_of_date(args.as_of)
-    return filters
-
-
-def cmd_ingest(args) -> int:
-    assistant = _assistant(args)
-    progress = None
-    if not args.quiet and not args.json:
-        from tqdm import tqdm
-
-        from ingest.pipeline import expand
-
-        files, _ = expand(args.paths)  # a listing only: gives the bar its total and ETA
-        bar = tqdm(desc="ingest", unit="doc", total=len(files), file=sys.stderr)
-        paragraphs = 0
-
-        def progress(result):
-            nonlocal paragraphs
-            paragraphs += result.paragraphs if result.status in ("added", "updated") else 0
-            bar.update(1)
-            bar.set_postfix(paragraphs=paragraphs, refresh=False)
-            if result.status == "failed":
-                bar.write(f"failed: {result.location}: {result.reason}", file=sys.stderr)
-            elif result.status == "duplicate":
-                bar.write(f"duplicate: {result.location}: {result.reason}", file=sys.stderr)
-    report = assistant.ingest(args.paths, prune=args.prune, progress=progress)
-    if progress:
-        bar.close()
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    elif not args.quiet:
-        print(", ".join(f"{n} {k}" for k, n in report.summary().items()) +
-              f"; {assistant.store.count()} paragraphs in the store")
-    return 0 if report.ok else 1
-
-
-def _print_answer(answer, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
-        return
-    print(answer.answer)
-    listed = answer.citations or answer.closest
-    if listed:
-        print("\nClosest paragraphs:" if answer.abstained else "\nSources:")
-        for c in listed:
-            label = f"[{c.n}]" if not answer.abstained else "-"
-            shown = c.text if answer.abstained else c.quote
-            print(f"{label} {c.title} ({c.source}, paragraph {c.paragraph_index}): "
-                  f"{shown[:240]}{'…' if len(shown) > 240 else ''}")
-
-
-EVIDENCE_STATUS = {"checking": "Evidence (checking it answers the question):",
-                   "kept": "Evidence kept by the check:",
-                   "rejected": "The check rejected this evidence: it does not answer the question."}
-
-
-def _evidence_text(event) -> str:
-    """The quotes the answer will be drawn from, shown before it; then what the check made of them."""
-    lines = [EVIDENCE_STATUS[event.status]]
-    if event.status != "rejected":
-        lines += [f"  [{c.n}] \u201c{c.quote}\u201d \u2014 {c.title} ({c.source}{', ' + c.date if c.date else ''})"
-                  for c in event.citations]
-    return "\n".join(lines) + "\n"
-
-
-def cmd_ask(args) -> int:
-    assistant = _assistant(args)
-    filters = _filters(args)
-    if args.questions:
-        return _ask_batch(assistant, args, filters)
-    if not args.question:
-        raise InvalidRequest("give a QUESTION or --questions FILE")
-    if args.stream:
-        from assistant.types import Answer, Evidence
-
-        draft = sys.stderr if args.json else sys.stdout  # the JSON answer alone goes to stdout
-        for event in assistant.stream(args.question, backend=args.backend, k=args.k, filters=filters,
-                                      evidence=True, as_of=args.as_of):
-            if isinstance(event, Answer):
-                print(f"\n\n{VERIFIED}", file=draft, flush=True)
-                _print_answer(event, args.json)
-            elif isinstance(event, Evidence):
-                print(_evidence_text(event), file=draft, flush=True)
-            else:
-                print(event, end="", flush=True, file=draft)
-        return 0
-    _print_answer(assistant.ask(args.question, backend=args.backend, k=args.k, filters=filters, as_of=args.as_of),
-                  args.json)
-    return 0
-
-
-def _ask_batch(assistant, args, filters) -> int:
-    from tqdm import tqdm
-
-    from assistant.evaluation import read_questions
-
-    for item in tqdm(read_questions(args.questions), desc="ask", unit="q", file=sys.stderr):
-        text = item["question"] if isinstance(item, dict) else str(item)
-        answer = assistant.ask(text, backend=args.backend, k=args.k, filters=filters, as_of=args.as_of)
-        print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
-    return 0
-
-
-def cmd_chat(args) -> int:
-    assistant = _assistant(args)
-    history: list[dict] = []
-    print("Ask about the library; empty line or Ctrl-D to quit.", file=sys.stderr)
-    while True:
-        try:
-            question = input("> ").strip()
-        except EOFError:
-            return 0
-        if not question:
-            return 0
-        answer = assistant.ask(question, backend=args.backend, k=args.k, filters=_filters(args), history=history,
-                               as_of=args.as_of)
-        _print_answer(answer, False)
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
-
-
-def cmd_list(args) -> int:
-    docs = _assistant(args).documents()
-    if args.json:
-        print(json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=2))
-    else:
-        for d in docs:
-            print(f"{d.doc_id}\t{d.paragraphs} paragraphs\t{d.date or '-'}\t{d.title}")
-        print(f"{len(docs)} documents", file=sys.stderr)
-    return 0
-
-
-def cmd_remove(args) -> int:
-    if not _assistant(args).remove(args.doc_id):
-        raise InvalidRequest(f"no document {args.doc_id!r} (see `assistant list`)")
-    print(f"removed {args.doc_id}")
-    return 0
-
-
-def cmd_serve(args) -> int:
-    import app
-
-    auth = args.auth or os.environ.get("ASSISTANT_AUTH")
-    if args.host not in ("127.0.0.1", "localhost", "::1") and not auth:
-        if not args.allow_unauthenticated:
-            raise UserError(f"refusing to serve on {args.host} without --auth user:pass "
-                            "(or pass --allow-unauthenticated to expose the library to anyone who can reach it)")
-        print(f"warning: serving on {args.host} without authentication", file=sys.stderr)
-    assistant = _assistant(args)
-    if args.ingest_default:
-        from assistant.settings import default_corpus
-
-        corpus = default_corpus()
-        if corpus:
-            report = assistant.ingest([corpus])
-            print(f"default corpus {corpus}: {report.summary()}", file=sys.stderr)
-    app.serve(assistant, host=args.host, port=args.port, auth=auth)
-    return 0
-
-
-def cmd_lookup(args) -> int:
-    from assistant.lookup import print_result
-
-    print_result(_assistant(args).lookup(args.text, k=args.k), args.json)
-    return 0
-
-
-def cmd_eval(args) -> int:
-    from assistant.evaluation import run
-
-    return run(args, _assistant)
-
-
-def cmd_doctor(args) -> int:
-    from assistant.doctor import run
-
-    return run(_assistant(args), repair_store=args.repair)
-
-
-COMMANDS = {"doctor": cmd_doctor, "lookup": cmd_lookup, "eval": cmd_eval, "ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "list": cmd_list, "remove": cmd_remove,
-            "serve": cmd_serve}
+COMMANDS = {"ingest": commands.ingest, "ask": commands.ask, "chat": commands.chat, "list": commands.list_documents,
+            "remove": commands.remove, "lookup": commands.lookup, "eval": commands.evaluate, "doctor": commands.doctor,
+            "serve": commands.serve}
 
 
 def main(argv: list[str] | None = None) -> int:

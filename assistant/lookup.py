@@ -12,6 +12,7 @@ is `misquoted`, with the differing words; a claim the library states the opposit
 """
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from difflib import SequenceMatcher
@@ -21,6 +22,7 @@ from rapidfuzz.distance import Indel
 
 from assistant import verifier
 from assistant.errors import InvalidRequest
+from assistant.retrieval import Retriever
 from assistant.types import LookupMatch, LookupResult
 from ingest.text import content_words
 
@@ -163,12 +165,12 @@ def _is_number(word: str) -> bool:
     return any(c.isdigit() for c in word) or word.lower() in verifier.NUMBER_WORDS
 
 
-def check_claim(assistant, text: str, k: int) -> LookupResult:
+def check_claim(retriever: Retriever, encode, text: str, k: int) -> LookupResult:
     """A claim against the paragraphs retrieval finds for it: `supported` where the verifier says so
     (no span: it is a paraphrase), else `contradicted` where one states the opposite (its refuting
     sentence as the span), else `not_found`."""
-    hits = assistant.retrieve(text, k)
-    verdicts = verifier.check_many([(text, h.paragraph.text) for h in hits], assistant.encode)
+    hits = retriever.search(text, k, as_of=datetime.date.today())
+    verdicts = verifier.check_many([(text, h.paragraph.text) for h in hits], encode)
     ranked = sorted(zip(verdicts, hits), key=lambda pair: -pair[0].score)
     supported = [LookupMatch.from_paragraph(h.paragraph, v.score) for v, h in ranked if v.supported]
     if supported:
@@ -178,13 +180,15 @@ def check_claim(assistant, text: str, k: int) -> LookupResult:
     return LookupResult(text, "contradicted" if contradicted else "not_found", contradicted)
 
 
-def lookup(assistant, text: str, k: int = 5) -> LookupResult:
+def lookup(retriever: Retriever, encode, text: str, k: int = 5) -> LookupResult:
+    """Quoted or misquoted when the text is found nearly verbatim, else the claim checked against the
+    paragraphs `retriever` finds for it; `encode(texts)` is the embedder the verifier compares with."""
     if not text.strip():
         raise InvalidRequest("give the quote or claim to look up")
-    quoted = find_quotes(assistant.store, text, k)
+    quoted = find_quotes(retriever.store, text, k)
     if quoted:
         return LookupResult(text, "misquoted" if quoted[0].differences else "quoted", quoted)
-    return check_claim(assistant, text, k)
+    return check_claim(retriever, encode, text, k)
 
 
 def highlight(match: LookupMatch, context: int = 120) -> str:

@@ -53,10 +53,34 @@ class Hit:
     score: float  # MiniLM cosine similarity question <-> paragraph, the relevance signal
     rank_score: float  # what the ranking used (method dependent)
 
-    def __getattr__(self, name: str):  # hit.text, hit.title, ...: the paragraph's fields
-        if name.startswith("__") or name == "paragraph":
-            raise AttributeError(name)
-        return getattr(self.paragraph, name)
+    # the paragraph's fields callers read most; the rest are on `paragraph`
+    @property
+    def text(self) -> str:
+        return self.paragraph.text
+
+    @property
+    def paragraph_id(self) -> str:
+        return self.paragraph.paragraph_id
+
+    @property
+    def doc_id(self) -> str:
+        return self.paragraph.doc_id
+
+    @property
+    def title(self) -> str:
+        return self.paragraph.title
+
+    @property
+    def source(self) -> str:
+        return self.paragraph.source
+
+    @property
+    def date(self) -> str | None:
+        return self.paragraph.date
+
+    @property
+    def paragraph_index(self) -> int:
+        return self.paragraph.paragraph_index
 
     def to_dict(self) -> dict:
         return {**self.paragraph.to_dict(), "score": round(self.score, 4)}

@@ -86,7 +86,7 @@ def recount(row: dict, encode) -> int:
 def summary(rows: list[dict], encode) -> dict:
     from dataclasses import replace
 
-    from assistant.evaluation import AnswerOutcome, answer_metrics
+    from assistant.metrics import AnswerOutcome, answer_metrics
 
     outcomes = [replace(AnswerOutcome(**{k: tuple(v) if isinstance(v, list) else v for k, v in r["outcome"].items()}),
                         contradicted=recount(r, encode)) for r in rows]

@@ -37,7 +37,8 @@ def main() -> int:
     from tqdm import tqdm
 
     from assistant import Assistant
-    from assistant.evaluation import gold_rank, latency_summary, load_questions, retrieval_metrics
+    from assistant.evaluation import load_questions
+    from assistant.metrics import gold_rank, latency_summary, retrieval_metrics
 
     assistant = Assistant(store=args.store, backend="extractive")
     report = assistant.ingest([SQUAD / "articles"])

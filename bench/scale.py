@@ -187,7 +187,8 @@ def _write_rescore_cache(store, vectors: dict) -> None:
 def retrieval_latency(store_path: Path, limit: int) -> dict:
     """Ours (hybrid, dense) and the raw Chroma query, interleaved question by question."""
     from assistant import Assistant
-    from assistant.evaluation import latency_summary, load_questions
+    from assistant.evaluation import load_questions
+    from assistant.metrics import latency_summary
     from assistant.retrieval import Retriever
 
     assistant = Assistant(store=store_path, backend="extractive")

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from assistant.evaluation import (AnswerOutcome, answer_metrics, citation_correct, confidence_curve, exact_match,
-                                  gold_rank, latency_summary, load_questions, matches_gold, retrieval_metrics,
-                                  token_f1)
+from assistant.evaluation import load_questions
+from assistant.metrics import (AnswerOutcome, answer_metrics, citation_correct, confidence_curve, exact_match, gold_rank,
+                               latency_summary, matches_gold, retrieval_metrics, token_f1)
 from support import SQUAD
 
 GOLD = "The Normans were the people who gave their name to Normandy, a region in France."

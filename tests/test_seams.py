@@ -15,7 +15,8 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 import app
 from assistant import Assistant
-from assistant.cli import VERIFIED, main
+from assistant.cli import main
+from assistant.commands import VERIFIED
 from assistant.runnable import HybridRetriever
 from assistant.settings import MAX_K, Settings
 from support import ROOT, free_port
