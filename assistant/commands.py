@@ -18,6 +18,7 @@ from assistant.lookup import print_result
 from assistant.retrieval import as_of_date, check_request
 from assistant.settings import Settings, default_corpus
 from assistant.types import Answer, Evidence
+from assistant.web import launch
 from ingest.pipeline import expand
 from vectorstore.store import Filters
 
@@ -164,8 +165,6 @@ def remove(args) -> int:
 
 
 def serve(args) -> int:
-    import app
-
     auth = args.auth or os.environ.get("ASSISTANT_AUTH")
     if args.host not in ("127.0.0.1", "localhost", "::1") and not auth:
         if not args.allow_unauthenticated:
@@ -178,7 +177,7 @@ def serve(args) -> int:
         if corpus:
             report = assistant.ingest([corpus])
             print(f"default corpus {corpus}: {report.summary()}", file=sys.stderr)
-    app.serve(assistant, host=args.host, port=args.port, auth=auth)
+    launch(assistant, host=args.host, port=args.port, auth=auth)
     return 0
 
 

@@ -1,13 +1,17 @@
 """Helpers and paths the test modules share (`from support import ...`; nothing is imported from conftest)."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+
+from assistant.web import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"  # the integration layer's data: seed corpus and eval sets, beside the repo
@@ -44,3 +48,13 @@ def stop(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=20)
 
+
+@contextlib.contextmanager
+def running_app(assistant, **launch_args) -> Iterator[str]:
+    """The web app over `assistant` on a free loopback port, closed afterwards; yields its URL."""
+    port = free_port()
+    demo = launch(assistant, "127.0.0.1", port, block=False, **launch_args)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()

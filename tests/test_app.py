@@ -1,14 +1,18 @@
 """The web app without a browser: its `/ask` API through gradio_client, and the parts that keep the page
-safe (escaping, sanitized upload names, zip-slip-proof unpacking)."""
+safe (escaping, sanitized upload names, zip-slip-proof unpacking, no server paths shown)."""
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 
 import pytest
 
-import app
-from assistant.types import Answer, Citation
-from support import free_port
+from assistant import Answer, Citation
+from assistant.web import launch, render
+from assistant.web.chat import example_questions
+from ingest import uploads
+from ingest.records import HEADER_INDEX, paragraph_id
+from support import free_port, running_app
 
 QUESTION = "Which Uzbek president did Blinken meet?"
 
@@ -17,10 +21,8 @@ QUESTION = "Which Uzbek president did Blinken meet?"
 def client(seeded):
     from gradio_client import Client
 
-    port = free_port()
-    demo = app.launch(seeded, "127.0.0.1", port, block=False)
-    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
-    demo.close()
+    with running_app(seeded) as url:
+        yield Client(url, verbose=False)
 
 
 @pytest.mark.timeout(180)
@@ -28,7 +30,7 @@ def test_ask_api_answers_with_citations(client):
     answer = client.predict(QUESTION, [], "extractive", 5, api_name="/ask")
     assert not answer["abstained"]
     assert any("Mirziyoyev" in c["text"] for c in answer["citations"])
-    assert {str(c["n"]) for c in answer["citations"]} == set(app.MARKER.findall(answer["answer"]))
+    assert {str(c["n"]) for c in answer["citations"]} == set(render.MARKER.findall(answer["answer"]))
 
 
 @pytest.mark.timeout(180)
@@ -60,7 +62,7 @@ def citation(n: int, text: str, title: str = "T") -> Citation:
 def test_answer_markers_become_chips_and_text_is_escaped():
     answer = Answer(question="q", answer="It <script>x()</script> glows [1]. And [2].", abstained=False,
                     backend="extractive", citations=[citation(1, "p1", "<img src=x>"), citation(2, "p2")])
-    rendered = app.answer_html(answer, show_scores=True)
+    rendered = render.answer_html(answer, show_scores=True)
     assert "<script>" not in rendered and "<img" not in rendered and "<u>" not in rendered
     assert "&lt;script&gt;" in rendered and "&lt;img src=x&gt;" in rendered
     assert rendered.count('class="chip" data-pid="doc-1#p1"') == 2  # in the text and in the sources list
@@ -71,7 +73,7 @@ def test_answer_markers_become_chips_and_text_is_escaped():
 def test_abstained_answer_offers_closest_paragraphs():
     answer = Answer(question="q", answer="The corpus does not contain an answer.", abstained=True,
                     backend="extractive", closest=[citation(1, "nearby <i>text</i>")])
-    rendered = app.answer_html(answer)
+    rendered = render.answer_html(answer)
     assert 'data-state="abstained"' in rendered and "Closest paragraphs" in rendered
     assert "nearby &lt;i&gt;text&lt;/i&gt;" in rendered and "score" not in rendered
 
@@ -79,10 +81,36 @@ def test_abstained_answer_offers_closest_paragraphs():
 def test_article_highlights_the_cited_paragraph(seeded):
     doc = seeded.documents()[0]
     paragraphs = seeded.paragraphs(doc.doc_id)
-    rendered = app.article_html(doc, paragraphs, paragraphs[2].paragraph_id)
+    rendered = render.article_html(doc, paragraphs, paragraphs[2].paragraph_id)
     assert rendered.count('class="para cited"') == 1
     assert rendered.count('class="para') == len(paragraphs)
     assert f'class="para cited" id="{paragraphs[2].paragraph_id}"' in rendered
+
+
+def test_citation_panel_shows_title_date_and_source_name_not_the_server_path(seeded):
+    doc = dataclasses.replace(seeded.documents()[0], source="/srv/library/uploads/notes <1>.txt",
+                              location="/srv/library/uploads/notes <1>.txt", date="2023-03-01")
+    paragraphs = seeded.paragraphs(doc.doc_id)
+    rendered = render.article_html(doc, paragraphs, paragraph_id(doc.doc_id, HEADER_INDEX))
+    assert f"<h3>{render.esc(doc.title)}</h3>" in rendered and "2023-03-01" in rendered
+    assert "<code>notes &lt;1&gt;.txt</code>" in rendered and "/srv/library" not in rendered
+    assert rendered.startswith('<div class="article-head para cited">')  # the metadata is what is cited
+    assert render.source_name("https://example.org/a/b") == "https://example.org/a/b"
+    assert render.source_name("C:\\corpus\\a.txt") == "a.txt" and render.source_name("Reuters") == "Reuters"
+
+
+def test_chips_name_their_document_for_the_citation_panel():
+    rendered = render.chip(1, citation(1, "p1"))
+    assert 'data-pid="doc-1#p1" data-doc="doc-1"' in rendered
+
+
+def test_example_questions_come_from_the_newest_titles(seeded):
+    documents = seeded.documents()
+    newest = max(documents, key=lambda d: d.ingested_at)
+    questions = [q for [q] in example_questions(documents)]
+    assert len(questions) == min(3, len(documents))
+    assert questions[0] == f"What does “{render.clip(newest.title, 60)}” say?"
+    assert example_questions([]) == []
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -94,7 +122,7 @@ def test_article_highlights_the_cited_paragraph(seeded):
     ("notes.txt", "notes.txt"),
 ])
 def test_safe_name(name, expected):
-    assert app.safe_name(name) == expected
+    assert uploads.safe_name(name) == expected
 
 
 def test_zip_is_unpacked_inside_the_target_only(tmp_path):
@@ -108,7 +136,7 @@ def test_zip_is_unpacked_inside_the_target_only(tmp_path):
         link.external_attr = 0o120777 << 16
         zf.writestr(link, "/etc/passwd")
     target = tmp_path / "uploads" / "upload"
-    files, left_out = app.extract_zip(archive, target)
+    files, left_out = uploads.extract_zip(archive, target)
     assert left_out == [("link.txt", "skipped", "symbolic link in the archive, not extracted")]
     assert sorted(p.relative_to(target.resolve()).as_posix() for p in files) == \
         ["abs/path.txt", "articles/one.txt", "escaped.txt"]
@@ -121,14 +149,14 @@ def test_uploads_go_to_the_managed_folder_and_bad_zips_fail(tmp_path):
     good.write_text("hello")
     bad = tmp_path / "in" / "broken.zip"
     bad.write_bytes(b"not a zip")
-    placed, failures = app.place_uploads([str(good), str(bad)], tmp_path / "uploads")
+    placed, failures = uploads.place_uploads([str(good), str(bad)], tmp_path / "uploads")
     assert placed == [(tmp_path / "uploads" / "a note.txt").resolve()]
     assert [(f.location, f.status) for f in failures] == [("broken.zip", "failed")]
 
 
 def test_lookup_marks_the_matched_span(seeded):
     result = seeded.lookup("he had meetings with Uzbek president, Shawkat Mirziyoyev", 3)
-    rendered = app.lookup_html(result)
+    rendered = render.lookup_html(result)
     assert "verdict-quoted" in rendered
     assert "<mark>he had meetings with Uzbek president, Shawkat Mirziyoyev</mark>" in rendered
 
@@ -137,18 +165,13 @@ def test_auth_guards_the_app(seeded):
     import httpx
     from gradio_client import Client
 
-    port = free_port()
-    demo = app.launch(seeded, "127.0.0.1", port, auth="reader:s3cret", block=False)
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with running_app(seeded, auth="reader:s3cret") as url:
         assert httpx.get(url + "config").status_code == 401
         answer = Client(url, auth=("reader", "s3cret"), verbose=False).predict(QUESTION, [], "extractive", 5,
                                                                                api_name="/ask")
         assert answer["citations"]
-    finally:
-        demo.close()
 
 
 def test_malformed_auth_is_refused(seeded):
     with pytest.raises(ValueError, match="user:pass"):
-        app.launch(seeded, "127.0.0.1", free_port(), auth="no-colon", block=False)
+        launch(seeded, "127.0.0.1", free_port(), auth="no-colon", block=False)

@@ -131,8 +131,8 @@ def test_eval_asks_each_question_on_its_date(tmp_path, monkeypatch, capsys):
 
 
 def test_web_chat_shows_and_takes_as_of(fresh):
-    import app
+    from assistant.web import build
 
-    demo = app.build(fresh)
+    demo = build(fresh)
     [box] = [c for c in demo.blocks.values() if getattr(c, "elem_id", None) == "as-of"]
     assert box.label == "As of (YYYY-MM-DD)" and box.value == datetime.date.today().isoformat()

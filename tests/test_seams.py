@@ -13,14 +13,15 @@ import zipfile
 import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-import app
 from assistant import Assistant
 from assistant.cli import main
 from assistant.commands import VERIFIED
 from assistant.runnable import HybridRetriever
 from assistant.settings import MAX_K, Settings
-from support import ROOT, free_port
+from assistant.web import build
+from ingest import uploads
 from ingest.readers import read, read_html
+from support import ROOT, free_port, running_app
 from vectorstore.store import Filters
 
 QUESTION = "Which Uzbek president did Blinken meet?"
@@ -35,10 +36,8 @@ def restricted(seeded):
 
     server = Assistant(settings=seeded.settings.merge({"backend": "extractive", "backends": "extractive,ollama",
                                                        "model": "/nonexistent/model.gguf"}))
-    port = free_port()
-    demo = app.launch(server, "127.0.0.1", port, block=False)
-    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
-    demo.close()
+    with running_app(server) as url:
+        yield Client(url, verbose=False)
 
 
 @pytest.mark.timeout(180)
@@ -80,9 +79,9 @@ def test_ask_stream_yields_the_draft_then_the_verified_answer(restricted):
 def test_the_default_backend_must_be_offered(seeded):
     server = Assistant(settings=seeded.settings.merge({"backend": "extractive", "backends": "ollama"}))
     with pytest.raises(ValueError, match="default backend extractive is not among --backends ollama"):
-        app.build(server)
+        build(server)
     with pytest.raises(ValueError, match="comma-separated list of"):
-        app.build(Assistant(settings=seeded.settings.merge({"backends": "extractive,gpt-9"})))
+        build(Assistant(settings=seeded.settings.merge({"backends": "extractive,gpt-9"})))
 
 
 # ---- LangChain: the standard retriever suite, async streaming ------------------------------------
@@ -204,12 +203,12 @@ def test_malformed_auth_prints_no_login_banner(seeded, capsys):
 def test_zip_with_too_many_files_is_refused(tmp_path):
     archive = tmp_path / "many.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        for i in range(app.MAX_ZIP_FILES + 1):
+        for i in range(uploads.MAX_ZIP_FILES + 1):
             zf.writestr(f"f{i}.txt", "x")
-    placed, unplaced = app.place_uploads([str(archive)], tmp_path / "uploads")
+    placed, unplaced = uploads.place_uploads([str(archive)], tmp_path / "uploads")
     assert placed == []
     assert [(r.location, r.status) for r in unplaced] == [("many.zip", "failed")]
-    assert f"over the {app.MAX_ZIP_FILES}-file limit" in unplaced[0].reason
+    assert f"over the {uploads.MAX_ZIP_FILES}-file limit" in unplaced[0].reason
     assert not (tmp_path / "uploads" / "many").exists()
 
 
@@ -223,7 +222,7 @@ def test_damaged_and_linked_zip_entries_are_reported_and_leave_nothing_behind(tm
         zf.writestr(link, "/etc/passwd")
     data = archive.read_bytes()
     archive.write_bytes(data.replace(b"CORRUPTED-PAYLOAD", b"corrupted-payload"))  # same size, bad CRC
-    placed, unplaced = app.place_uploads([str(archive)], tmp_path / "uploads")
+    placed, unplaced = uploads.place_uploads([str(archive)], tmp_path / "uploads")
     target = (tmp_path / "uploads" / "mixed").resolve()
     assert placed == [target / "good.txt"]
     reported = {r.location: (r.status, r.reason) for r in unplaced}
