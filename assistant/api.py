@@ -12,9 +12,13 @@ from assistant import chat as chat_rewrite
 from assistant import citations, compose, headers
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.evidence import select as select_evidence
-from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
+from assistant.lookup import lookup
+from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_langchain_retriever, as_of_date, check_request
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Evidence
+from assistant.types import Answer, Citation, Evidence, LookupResult
+from ingest.pipeline import IngestReport, ingest
+from ingest.records import Document, Paragraph
+from vectorstore.embedding import encode
 from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
@@ -41,8 +45,6 @@ class Assistant:
         return self._store
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        from vectorstore.embedding import encode
-
         return encode(self.settings.embedder, texts)
 
     def backend(self, name=None) -> Backend:
@@ -59,10 +61,8 @@ class Assistant:
         return Retriever(self.store, lambda q: self.encode([q])[0], method)
 
     # ---- library -----------------------------------------------------------------------------
-    def ingest(self, paths, prune: bool = False, progress=None):
+    def ingest(self, paths, prune: bool = False, progress=None) -> IngestReport:
         """Add, update or skip each file; returns an `IngestReport` (failures are reported, not raised)."""
-        from ingest.pipeline import ingest
-
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         self.store.collection  # an unreachable Chroma fails here, once, not once per file
@@ -73,15 +73,15 @@ class Assistant:
         """Remove a document and its paragraphs; False when there is no such doc_id."""
         return self.store.remove(doc_id)
 
-    def documents(self):
+    def documents(self) -> list[Document]:
         """Every committed `Document` (the records of `assistant list --json`)."""
         return self.store.documents()
 
-    def document(self, doc_id: str):
+    def document(self, doc_id: str) -> Document | None:
         """One committed `Document`, or None."""
         return self.store.document(doc_id)
 
-    def paragraphs(self, doc_id: str | None = None):
+    def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]:
         """Committed `Paragraph`s in document order, of one document or all."""
         return self.store.paragraphs(doc_id)
 
@@ -96,8 +96,6 @@ class Assistant:
     def as_retriever(self, k: int | None = None, filters: Filters | None = None):
         """The hybrid search as a LangChain `BaseRetriever`; documents carry the paragraph fields."""
         check_request(k, filters)
-        from assistant.retrieval import as_langchain_retriever
-
         return as_langchain_retriever(self.retriever(), k or self.settings.k, filters or Filters())
 
     def ask(self, question: str, backend: str | None = None, k: int | None = None,
@@ -114,16 +112,14 @@ class Assistant:
         *history, last = messages
         return self.ask(last["content"], backend=backend, k=k, filters=filters, history=history, as_of=as_of)
 
-    def lookup(self, text: str, k: int = 5):
+    def lookup(self, text: str, k: int = 5) -> LookupResult:
         """Where does this quote or claim come from? Returns a `LookupResult` (verdict + matches)."""
         check_request(k)
-        from assistant.lookup import lookup
-
         return lookup(self.retriever(), self.encode, text, k)
 
     def as_runnable(self):
         """This assistant as a LangChain Runnable: question or {"question", "history"} -> answer dict."""
-        from assistant.runnable import as_runnable
+        from assistant.runnable import as_runnable  # LangChain's Runnable machinery: seconds to import
 
         return as_runnable(self)
 

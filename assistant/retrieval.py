@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.errors import InvalidRequest
+from assistant.rerank import rescorer_for
 from assistant.settings import check_k
 from ingest.records import Paragraph
 from ingest.text import STOPWORDS, inflection_stem, words_in
@@ -131,8 +132,6 @@ class Retriever:
                 for pid in candidates}
 
     def _rescore(self, question: str, first_stage: dict[str, float], n: int) -> dict[str, float]:
-        from assistant.rerank import rescorer_for
-
         candidates = sorted(first_stage, key=first_stage.get, reverse=True)[:n]
         mpnet = rescorer_for(self.store).scores(question, candidates)
         return {pid: RESCORE_WEIGHT * mpnet.get(pid, 0.0) + (1 - RESCORE_WEIGHT) * first_stage[pid]
@@ -239,7 +238,7 @@ def _date(name: str, value: str | None) -> datetime.date | None:
 
 def as_langchain_retriever(retriever: Retriever, k: int = 5, filters: Filters = Filters()):
     """The same search as a LangChain `BaseRetriever` (documents carry the paragraph fields as metadata)."""
-    from assistant.runnable import HybridRetriever
+    from assistant.runnable import HybridRetriever  # LangChain's retriever machinery: seconds to import
 
     check_request(k, filters)
     return HybridRetriever(retriever=retriever, k=k, filters=filters)

@@ -17,9 +17,18 @@ ANSWER_FIELDS = {"question", "answer", "abstained", "backend", "citations", "clo
 
 
 def test_public_names_are_exported_and_documented():
-    assert sorted(assistant.__all__) == ["Answer", "Assistant", "Citation", "Evidence", "LookupMatch", "LookupResult"]
+    """Every type the `Assistant` methods take and return is exported, with the errors a user can fix."""
+    for name in ("Assistant", "Settings", "Filters", "Hit", "IngestReport", "FileResult", "Document", "Paragraph",
+                 "Answer", "Citation", "Evidence", "LookupResult", "LookupMatch", "Backend", "USER_ERRORS"):
+        assert name in assistant.__all__
     for name in assistant.__all__:
-        assert getattr(assistant, name).__module__.startswith("assistant.")
+        assert getattr(assistant, name) is not None
+    for error in assistant.USER_ERRORS:
+        assert error.__name__ in assistant.__all__
+    hints = {name: getattr(assistant.Assistant, name).__annotations__.get("return")
+             for name in ("ingest", "documents", "paragraphs", "retrieve", "ask", "lookup", "backend")}
+    for method, returned in hints.items():
+        assert returned and any(name in returned for name in assistant.__all__), (method, returned)
     for method in ("ingest", "remove", "documents", "paragraphs", "retrieve", "ask", "stream", "chat", "lookup",
                    "as_runnable"):
         assert getattr(assistant.Assistant, method).__doc__, f"Assistant.{method} needs a docstring"
