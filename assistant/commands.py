@@ -200,4 +200,5 @@ def evaluate(args) -> int:
 
 
 def doctor(args) -> int:
-    return run_doctor(_assistant(args), repair_store=args.repair)
+    assistant = _assistant(args)
+    return run_doctor(assistant.settings.store, lambda: assistant.store, assistant.encode, repair_store=args.repair)

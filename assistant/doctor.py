@@ -1,175 +1,29 @@
-"""`assistant doctor [--repair]`: is the store whole, and if not, rebuild what can be rebuilt.
-
-The registry (documents + paragraph texts) is the source of truth; the Chroma vectors and the FTS
-index are derived from it, so they can always be repaired: orphan vectors deleted, missing ones
-re-embedded, the FTS index refilled from the paragraphs table. A registry that is damaged, from another schema version
-or written by another tool cannot be rebuilt from the derived parts: repair sets it aside so the
-store opens again, empty, and the files must be ingested again.
-
-Only the store's own vectors are its business: on a shared Chroma server, a store from before stores
-owned a collection counts as orphans only stale vectors of its own documents, never another store's."""
+"""`assistant doctor [--repair]`: print the store's health findings (vectorstore/health.py) and, when
+asked, its repairs. A registry that cannot be used is checked on the raw file before the store opens."""
 from __future__ import annotations
 
-import sqlite3
-import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from ingest.records import doc_of, paragraph_of, record_id
-from vectorstore.store import SCHEMA, SCHEMA_VERSION, Store, StoreDrift, StoreError, registry_problem
-
-CHROMA_PAGE = 5000
-
-
-@dataclass
-class Finding:
-    check: str
-    ok: bool
-    detail: str
-
-    def line(self) -> str:
-        return f"{'ok' if self.ok else 'PROBLEM'}  {self.check}: {self.detail}"
+from vectorstore import health
+from vectorstore.errors import StoreError
+from vectorstore.store import Store
 
 
-def check_registry(path: Path) -> Finding:
-    """Readable SQLite of our schema version? Checked on the raw file, before `Store` touches it."""
-    file = path / "registry.sqlite3"
-    if not file.exists():
-        return Finding("registry", True, f"{file} does not exist yet (an empty store)")
-    try:
-        with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as db:
-            status = db.execute("pragma quick_check").fetchone()[0]
-            if status != "ok":
-                return Finding("registry", False, f"{file} is damaged: {status}")
-            if problem := registry_problem(db):
-                return Finding("registry", False, f"{file} was not written by this assistant: {problem}")
-            version = dict(db.execute("select key, value from meta").fetchall()).get("schema_version")
-    except sqlite3.DatabaseError as exc:
-        return Finding("registry", False, f"{file} is damaged: {exc}")
-    if version != str(SCHEMA_VERSION):
-        return Finding("registry", False, f"{file} has schema version {version}, this version reads {SCHEMA_VERSION}")
-    return Finding("registry", True, f"schema version {version}")
-
-
-def check(store: Store) -> list[Finding]:
-    """Every check of a store that opens: pending journal, registry counts, Chroma, FTS."""
-    db = store._db()
-    findings = []
-    pending = db.execute("select count(*) from pending").fetchone()[0]
-    findings.append(Finding("journal", not pending, f"{pending} interrupted write(s) to finish or undo"
-                            if pending else "no interrupted writes"))
-    short = db.execute("select d.doc_id, d.location from documents d where d.paragraphs != "
-                       "(select count(*) from paragraphs p where p.doc_id = d.doc_id)").fetchall()
-    findings.append(Finding("documents", not short, "complete" if not short else
-                            f"{len(short)} document(s) with missing paragraphs, re-ingest: "
-                            + ", ".join(r["location"] for r in short[:5])))
-    try:
-        store.collection
-    except StoreDrift as exc:
-        findings.append(Finding("chroma", False, str(exc)))
-    else:
-        findings.append(Finding("chroma", True, f"collection {store.collection_name} "
-                                f"at {store.chroma_url or store.path / 'chroma'}"))
-        orphans, missing = vector_gaps(store)
-        leftovers = sum(store.other_collections().values())
-        findings.append(Finding("vectors", not orphans and not missing and not leftovers,
-                                f"{store.collection.count()} vectors, {len(orphans) + leftovers} orphan(s), "
-                                f"{len(missing)} document(s) with missing vectors"))
-    findings.append(_check_fts(db))
-    return findings
-
-
-def vector_gaps(store: Store) -> tuple[list[str], set[str]]:
-    """(Chroma ids no committed paragraph owns, doc_ids with a paragraph that has no vector).
-    In a collection the store may share, only ids of its own documents can be its orphans."""
-    db = store._db()
-    wanted = {record_id(r[0], r[1]): r[2] for r in db.execute(
-        "select p.paragraph_id, d.version, d.doc_id from paragraphs p join documents d on d.doc_id = p.doc_id")}
-    have = set()
-    for offset in range(0, store.collection.count(), CHROMA_PAGE):
-        have.update(store.collection.get(include=[], limit=CHROMA_PAGE, offset=offset)["ids"])
-    orphans = sorted(have - wanted.keys())
-    if not store.owns_collection:
-        mine = {r[0] for r in db.execute("select doc_id from documents union select doc_id from pending")}
-        orphans = [record for record in orphans if doc_of(paragraph_of(record)) in mine]
-    missing = {doc for record, doc in wanted.items() if record not in have}
-    return orphans, missing
-
-
-def _check_fts(db: sqlite3.Connection) -> Finding:
-    paragraphs = db.execute("select count(*) from paragraphs").fetchone()[0]
-    indexed = db.execute("select count(*) from paragraphs_fts").fetchone()[0]
-    unindexed = db.execute("select count(*) from paragraphs p where not exists "
-                           "(select 1 from paragraphs_fts f where f.rowid = p.rowid)").fetchone()[0]
-    try:
-        with db:  # the check is an INSERT: end its transaction, or the registry stays locked
-            db.execute("insert into paragraphs_fts(paragraphs_fts) values ('integrity-check')")
-        damaged = None
-    except sqlite3.DatabaseError as exc:
-        damaged = str(exc)
-    ok = paragraphs == indexed and not unindexed and not damaged
-    detail = f"{indexed} indexed rows for {paragraphs} paragraphs" + (f", {unindexed} unindexed" if unindexed else "") \
-        + (f", index damaged: {damaged}" if damaged else "")
-    return Finding("lexical index", ok, detail)
-
-
-def repair(store: Store, encode) -> list[str]:
-    """Finish interrupted writes, delete orphan vectors, re-embed missing ones, rebuild the FTS index."""
-    done = []
-    with store.write_lock:
-        try:
-            store.collection
-        except StoreDrift:
-            store.adopt_collection()
-            done.append(f"now using collection {store.collection_name} at {store.chroma_url or store.path / 'chroma'}")
-        for name, count in store.other_collections().items():
-            store.drop_collection(name)
-            done.append(f"deleted {count} orphan vector(s): collection {name}, left by a registry set aside")
-        if n := store.recover():
-            done.append(f"finished or undid {n} interrupted write(s)")
-        orphans, missing = vector_gaps(store)
-        for start in range(0, len(orphans), CHROMA_PAGE):
-            store.collection.delete(ids=orphans[start:start + CHROMA_PAGE])
-        if orphans:
-            done.append(f"deleted {len(orphans)} orphan vector(s)")
-        for doc_id in sorted(missing):
-            document, paragraphs = store.document(doc_id), store.paragraphs(doc_id)
-            store.write(document, paragraphs, encode([p.text for p in paragraphs]))
-        if missing:
-            done.append(f"re-embedded {len(missing)} document(s)")
-        if not _check_fts(store._db()).ok:
-            with store._db() as db:  # dropped, not emptied: a damaged index may refuse deletes
-                db.execute("drop table paragraphs_fts")
-                db.executescript(SCHEMA)
-                db.execute("insert into paragraphs_fts(rowid, text) select rowid, text from paragraphs")
-            done.append("rebuilt the lexical index from the paragraphs table")
-    return done
-
-
-def set_aside(path: Path) -> str:
-    """Move an unusable registry (and its WAL files) out of the way; the store then opens empty."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for suffix in ("", "-wal", "-shm"):
-        file = path / f"registry.sqlite3{suffix}"
-        if file.exists():
-            file.rename(path / f"registry.sqlite3{suffix}.unusable-{stamp}")
-    return f"moved the unusable registry aside to registry.sqlite3.unusable-{stamp}; ingest your files again"
-
-
-def run(assistant, repair_store: bool = False, out=print) -> int:
-    """Print the findings (and repairs); 0 when the store is healthy at the end, else 1."""
-    settings = assistant.settings
-    path = Path(settings.store)
-    registry = check_registry(path)
+def run(path: str | Path, open_store: Callable[[], Store], encode, repair_store: bool = False, out=print) -> int:
+    """Print the findings (and repairs) for the store in `path`, opened by `open_store()` once its
+    registry is usable; `encode` re-embeds missing vectors. 0 when the store is healthy at the end, else 1."""
+    path = Path(path)
+    registry = health.check_registry(path)
     out(registry.line())
     if not registry.ok:
         if not repair_store:
             out("run `assistant doctor --repair` to set the registry aside and start empty, then re-ingest")
             return 1
-        out("repair: " + set_aside(path))
+        out("repair: " + health.set_aside(path))
     try:
-        store = Store(path, chroma_url=settings.chroma_url, collection=settings.collection, embedder=settings.embedder)
-        findings = check(store)
+        store = open_store()
+        findings = health.check(store)
     except StoreError as exc:
         out(f"PROBLEM  store: {exc}")
         return 1
@@ -180,9 +34,9 @@ def run(assistant, repair_store: bool = False, out=print) -> int:
     if not repair_store:
         out("run `assistant doctor --repair` to fix what can be rebuilt")
         return 1
-    for action in repair(store, assistant.encode) or ["nothing to rebuild"]:
+    for action in health.repair(store, encode) or ["nothing to rebuild"]:
         out("repair: " + action)
-    findings = check(store)
+    findings = health.check(store)
     for finding in findings:
         out(finding.line())
     return 0 if all(f.ok for f in findings) else 1

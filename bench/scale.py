@@ -226,7 +226,7 @@ def retrieval_latency(store_path: Path, limit: int) -> dict:
 
 def fts_build(store_path: Path) -> dict:
     """Build the store's FTS5 index (same tokenizer) from scratch in a scratch file: seconds and MB."""
-    from vectorstore.store import SCHEMA
+    from vectorstore.registry import SCHEMA
 
     spec = re.search(r"using fts5\((.*?)\);", SCHEMA).group(1)
     source = sqlite3.connect(store_path / "registry.sqlite3")

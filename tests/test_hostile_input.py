@@ -14,8 +14,8 @@ from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 import ingest.pipeline
-from assistant.doctor import check
 from assistant.prompting import SYSTEM
+from vectorstore.health import check
 
 BRIDGE = ("The Elmstead river bridge reopened to traffic on Tuesday after three months of repairs to its "
           "steel deck, the city transport office said.")

@@ -16,8 +16,8 @@ import pytest
 
 from assistant import Assistant
 from assistant.cli import main
-from assistant.doctor import check, vector_gaps
 from ingest.pipeline import ingest
+from vectorstore.health import check, vector_gaps
 from vectorstore.lock import StoreBusy, WriteLock
 from support import ROOT, SQUAD
 from vectorstore.store import StoreError
@@ -35,7 +35,7 @@ def env() -> dict:
 
 def assert_whole(store) -> None:
     """Every committed paragraph has exactly its one current vector and one FTS row; nothing else."""
-    db = store._db()
+    db = store.registry.db()
     paragraphs = db.execute("select count(*) from paragraphs").fetchone()[0]
     assert db.execute("select count(*) from pending").fetchone()[0] == 0
     assert db.execute("select sum(paragraphs) from documents").fetchone()[0] == paragraphs
@@ -218,7 +218,7 @@ def test_doctor_repairs_orphans_missing_vectors_fts_and_the_journal(damaged, cap
     store.collection.delete(where={"paragraph_id": first.paragraph_id})
     store.collection.upsert(ids=["ghost#p0@deadbeef"], embeddings=[[0.1] * 384],
                             metadatas=[{"paragraph_id": "ghost#p0", "doc_id": "ghost", "version": "deadbeef"}])
-    with store._db() as db:
+    with store.registry.db() as db:
         db.execute("delete from paragraphs_fts where rowid = (select max(rowid) from paragraphs where doc_id != ?)",
                    (doc.doc_id,))  # another document's row: re-embedding `doc` must not mend it by chance
         db.execute("insert into pending values ('ghost', 'deadbeef')")

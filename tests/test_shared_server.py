@@ -9,10 +9,10 @@ import pytest
 
 from assistant import Assistant
 from assistant.cli import main
-from assistant.doctor import check
 from ingest.pipeline import ingest
 from support import SQUAD, free_port, start_chroma, stop
 from vectorstore.embedding import encode
+from vectorstore.health import check
 from vectorstore.store import ChromaUnreachable, Store, StoreDrift
 
 pytestmark = pytest.mark.integration  # squad2-dev articles from ../shared

@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from vectorstore.store import StoreError
+from vectorstore.errors import StoreError
 
 WAIT_SECONDS = 600.0  # an ingest of a large folder can hold the lock for minutes
 

@@ -1,0 +1,59 @@
+"""Lexical search: BM25 over the registry's FTS5 index, asked for the query's content words
+(`ingest.text.query_terms`) without those most of a large library contains."""
+from __future__ import annotations
+
+from ingest.text import query_terms
+from vectorstore.filters import Filters
+from vectorstore.registry import Registry
+
+# A query term found in more than this share of a large library adds little to BM25 but makes FTS5
+# score that many rows: at 100k paragraphs dropping such terms halves lexical search time. Small
+# libraries keep every term (the floor), so their ranking is unchanged.
+COMMON_TERM_SHARE, COMMON_TERM_MIN_DF = 0.1, 5000
+
+
+def lexical_query(terms: list[str]) -> str | None:
+    """An FTS5 OR-query of the terms; None when nothing searchable is left."""
+    return " OR ".join(f'"{t}"' for t in terms) or None
+
+
+class LexicalIndex:
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self._df_cache: dict[str, int] = {}
+
+    def search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """(paragraph_id, BM25 score: higher is better), best first."""
+        query = lexical_query(self._distinctive(query_terms(text)))
+        if not query:
+            return []
+        db = self.registry.db()
+        if not filters:  # rank the index alone, then look up only the top n rows
+            sql = ("select p.paragraph_id, -top.rank from (select rowid, rank from paragraphs_fts "
+                   "where paragraphs_fts match ? order by rank limit ?) top join paragraphs p on p.rowid = top.rowid "
+                   "order by top.rank")
+            return [(r[0], r[1]) for r in db.execute(sql, [query, n])]
+        where, args = filters.sql()
+        sql = ("select p.paragraph_id, -bm25(paragraphs_fts) as score from paragraphs_fts "
+               "join paragraphs p on p.rowid = paragraphs_fts.rowid join documents d on d.doc_id = p.doc_id "
+               f"where paragraphs_fts match ?{where} order by bm25(paragraphs_fts) limit ?")
+        return [(r[0], r[1]) for r in db.execute(sql, [query, *args, n])]
+
+    def changed(self) -> None:
+        """The library changed: document frequencies are counted again."""
+        self._df_cache.clear()
+
+    def _distinctive(self, terms: list[str]) -> list[str]:
+        """The terms without those most of a large library contains (the rarest two stay regardless)."""
+        limit = max(COMMON_TERM_SHARE * self.registry.count(), COMMON_TERM_MIN_DF)
+        kept = [t for t in terms if self._document_frequency(t) <= limit]
+        return kept or sorted(terms, key=self._document_frequency)[:2]
+
+    def _document_frequency(self, term: str) -> int:
+        """Paragraphs containing the term, cached per process (a stale count only shifts which
+        terms are skipped, never which documents are visible); writes clear the cache."""
+        if term not in self._df_cache:
+            row = self.registry.db().execute("select count(*) from paragraphs_fts where paragraphs_fts match ?",
+                                             [f'"{term}"'])
+            self._df_cache[term] = row.fetchone()[0]
+        return self._df_cache[term]
