@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from typing import Iterable
 
 from ingest.clean import normalize_line
+from ingest.sink import IngestStore
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 128
@@ -58,7 +59,7 @@ def new_paragraphs(paragraphs: list[str], others: list[str]) -> list[int]:
 class NearDuplicates:
     """Finds a document's other versions among the stored documents and those planned in this run."""
 
-    def __init__(self, store):
+    def __init__(self, store: IngestStore):
         self.store = store
         store.fill_sketches()  # a store made before sketches were stored gets them once
         self._sketches: dict[str, frozenset[int]] = {}  # this run's documents

@@ -17,7 +17,8 @@ from ingest.clean import clean, normalize_line
 from ingest.near_duplicates import NearDuplicates, new_paragraphs, text_sketch
 from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, paragraph_id
-from vectorstore.store import ChromaUnreachable
+from ingest.sink import IngestStore
+from vectorstore.errors import ChromaUnreachable
 
 BATCH_PARAGRAPHS = 1024  # paragraphs per encoder call: it sorts them by length, so bigger calls pad less
 
@@ -116,7 +117,7 @@ def shared_lines(raws: list[RawDocument], min_docs: int = 2) -> frozenset[str]:
     return frozenset(line for line, n in counts.items() if line and n >= min_docs)
 
 
-def ingest(paths: Iterable[str | os.PathLike], store, embed: Callable[[list[str]], object],
+def ingest(paths: Iterable[str | os.PathLike], store: IngestStore, embed: Callable[[list[str]], object],
            max_file_mb: float = 50.0, prune: bool = False,
            progress: Callable[[FileResult], None] | None = None,
            batch_paragraphs: int = BATCH_PARAGRAPHS) -> IngestReport:
@@ -129,7 +130,7 @@ def ingest(paths: Iterable[str | os.PathLike], store, embed: Callable[[list[str]
         return _ingest(paths, store, embed, max_file_mb, prune, progress, batch_paragraphs)
 
 
-def _ingest(paths, store, embed, max_file_mb, prune, progress, batch_paragraphs) -> IngestReport:
+def _ingest(paths, store: IngestStore, embed, max_file_mb, prune, progress, batch_paragraphs) -> IngestReport:
     store.recover()
     files, results = expand(paths)
     report = IngestReport(results)
@@ -168,7 +169,7 @@ def _ingest(paths, store, embed, max_file_mb, prune, progress, batch_paragraphs)
     return report
 
 
-def _plan(raw: RawDocument, store, boilerplate: frozenset[str], twins: NearDuplicates):
+def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str], twins: NearDuplicates):
     """A FileResult when there is nothing to write, else (document, paragraphs, the result once written)."""
     try:
         document, paragraphs = build(raw, boilerplate)
@@ -198,7 +199,7 @@ def _plan(raw: RawDocument, store, boilerplate: frozenset[str], twins: NearDupli
     return document, paragraphs, written
 
 
-def _write(pending, store, embed, report: IngestReport, progress) -> None:
+def _write(pending, store: IngestStore, embed, report: IngestReport, progress) -> None:
     if not pending:
         return
     try:
@@ -225,7 +226,7 @@ def _write(pending, store, embed, report: IngestReport, progress) -> None:
         _record(report, written, progress)
 
 
-def _prune(store, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:
+def _prune(store: IngestStore, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:
     """Remove documents whose file is gone, or whose record vanished from a file read in this run."""
     for doc in store.documents():
         file = re.sub(r"#\d+$", "", doc.location)  # "#n" marks a .jsonl record; a file name may hold "#"
