@@ -76,10 +76,6 @@ class Hit:
         return self.paragraph.source
 
     @property
-    def date(self) -> str | None:
-        return self.paragraph.date
-
-    @property
     def paragraph_index(self) -> int:
         return self.paragraph.paragraph_index
 
