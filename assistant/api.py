@@ -13,7 +13,7 @@ from assistant import citations, compose, headers
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.evidence import select as select_evidence
 from assistant.lookup import lookup
-from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_langchain_retriever, as_of_date, check_request
+from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Evidence, LookupResult
 from ingest.pipeline import IngestReport, ingest
@@ -96,7 +96,9 @@ class Assistant:
     def as_retriever(self, k: int | None = None, filters: Filters | None = None):
         """The hybrid search as a LangChain `BaseRetriever`; documents carry the paragraph fields."""
         check_request(k, filters)
-        return as_langchain_retriever(self.retriever(), k or self.settings.k, filters or Filters())
+        from assistant.runnable import HybridRetriever  # LangChain's retriever machinery: seconds to import
+
+        return HybridRetriever(retriever=self.retriever(), k=k or self.settings.k, filters=filters or Filters())
 
     def ask(self, question: str, backend: str | None = None, k: int | None = None,
             filters: Filters | None = None, history: list[dict] | None = None, as_of=None) -> Answer:

@@ -10,17 +10,14 @@ import tempfile
 from tqdm import tqdm
 
 from assistant import evaluation
-from assistant.api import Assistant
+from assistant import Answer, Assistant, Evidence, Filters, InvalidRequest, Settings, UserError
 from assistant.doctor import run as run_doctor
-from assistant.errors import InvalidRequest, UserError
 from assistant.evaluation import read_questions
 from assistant.lookup import print_result
 from assistant.retrieval import as_of_date, check_request
-from assistant.settings import Settings, default_corpus
-from assistant.types import Answer, Evidence
+from assistant.settings import default_corpus
 from assistant.web import launch
 from ingest.pipeline import expand
-from vectorstore.store import Filters
 
 VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
 

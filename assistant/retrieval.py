@@ -230,11 +230,3 @@ def _date(name: str, value: str | None) -> datetime.date | None:
     except ValueError:
         pass
     raise InvalidRequest(f"{name} must be a real date as YYYY-MM-DD, got {value!r}")
-
-
-def as_langchain_retriever(retriever: Retriever, k: int = 5, filters: Filters = Filters()):
-    """The same search as a LangChain `BaseRetriever` (documents carry the paragraph fields as metadata)."""
-    from assistant.runnable import HybridRetriever  # LangChain's retriever machinery: seconds to import
-
-    check_request(k, filters)
-    return HybridRetriever(retriever=retriever, k=k, filters=filters)

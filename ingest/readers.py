@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.clean import parse_date
+
 
 class UnreadableFile(ValueError):
     """A file (or one record of a .jsonl) that cannot become a document; the message is the reason."""
@@ -279,6 +281,4 @@ def _field(record: dict, key: str) -> str | None:
 
 
 def _iso_date(value: str | None) -> str | None:
-    from ingest.clean import parse_date
-
     return parse_date(value) if value else None
