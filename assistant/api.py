@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import Counter
 from typing import Iterator
 
 import numpy as np
@@ -23,6 +24,7 @@ from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
 JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
+PER_DOCUMENT = 2  # news spreads one answer over neighbouring paragraphs ("Tetris is..." / "Gibson beat the game")
 
 
 class Assistant:
@@ -177,10 +179,10 @@ class Assistant:
         yield finish(composed.text if composed.cited else ABSTAIN_TEXT, composed, sources, confidence)
 
     def _screen(self, backend: Backend, question: str, picked: list, timings: dict) -> tuple[list, float | None]:
-        """Of the top sources, those the backend itself judges to answer exactly this question, one
-        per document (its best judged: a second paragraph of the same article rarely holds the answer,
-        a second article is a witness whose agreement or disagreement the answer should show), best
-        first; and the best judgement. Every source, and None, for backends that cannot judge.
+        """Of the top sources, those the backend itself judges to answer exactly this question, at most
+        PER_DOCUMENT per article (its best judged: the game's name and the feat are often told in
+        neighbouring paragraphs, while a second article is a witness whose agreement or disagreement
+        the answer should show), best first; and the best judgement. Every source, and None, for backends that cannot judge.
         Judging before generating means this abstention never follows a streamed answer, costs no
         generation, and the prompt holds only the paragraphs worth citing."""
         if self.settings.min_confidence <= 0:
@@ -193,11 +195,12 @@ class Assistant:
                 return picked, None
             judged.append((source, confidence))
         timings["check"] = time.perf_counter() - started
-        best_per_document: dict[str, object] = {}
+        kept, per_document = [], Counter()
         for source, confidence in sorted(judged, key=lambda pair: -pair[1]):
-            if confidence >= self.settings.min_confidence:
-                best_per_document.setdefault(source.paragraph.doc_id, source)
-        return list(best_per_document.values()), max(confidence for _, confidence in judged)
+            if confidence >= self.settings.min_confidence and per_document[source.paragraph.doc_id] < PER_DOCUMENT:
+                per_document[source.paragraph.doc_id] += 1
+                kept.append(source)
+        return kept, max(confidence for _, confidence in judged)
 
 
 def _quotes(sources: list) -> list[Citation]:
