@@ -11,9 +11,9 @@ supports it (its quote).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from assistant import verifier
+from assistant import injection, verifier
 from ingest.text import content_words, sentences
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -49,8 +49,8 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
     clauses = [_clauses(s) for s in said]
     claims = list(dict.fromkeys([c for cs in clauses for c, _ in cs] + [_claim(s) for s in said]))
     pairs = [(c, p) for c in claims for p in paragraphs]
-    verdicts = dict(zip(((c, j) for c in claims for j in range(len(paragraphs))),
-                        verifier.check_many(pairs, encode, threshold)))
+    verdicts = {(c, j): _unless_obeyed(c, paragraphs[j], verdict) for (c, j), verdict in
+                zip(((c, j) for c in claims for j in range(len(paragraphs))), verifier.check_many(pairs, encode, threshold))}
     state = _State(paragraphs, verdicts)
     out = []
     for sentence, parts in zip(said, clauses):
@@ -66,6 +66,13 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
         out.append(_render(rendered, state.order))
     return Verified(" ".join(out), state.order, len(said) - len(out), state.repointed, abstained=not out,
                     corrected=state.corrected, quotes=state.quotes)
+
+
+def _unless_obeyed(claim: str, paragraph: str, verdict: verifier.Verdict) -> verifier.Verdict:
+    """A claim that only repeats an instruction the document gives its reader is not supported by it."""
+    if verdict.supported and injection.obeys(claim, paragraph, (verdict.start, verdict.end)):
+        return replace(verdict, label=verifier.UNSUPPORTED, reason="instruction")
+    return verdict
 
 
 class _State:
