@@ -14,6 +14,7 @@ from assistant import citations, compose, headers
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.evidence import select as select_evidence
 from assistant.lookup import lookup
+from assistant.recency import outside_window
 from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Evidence, LookupResult
@@ -23,6 +24,8 @@ from vectorstore.embedding import encode
 from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
+OUT_OF_WINDOW_TEXT = ("The corpus has no article from the time this question asks about; "
+                      "the closest paragraphs are from other dates.")
 JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
 PER_DOCUMENT = 2  # news spreads one answer over neighbouring paragraphs ("Tetris is..." / "Gibson beat the game")
 
@@ -153,7 +156,9 @@ class Assistant:
                 timings={k: round(v, 3) for k, v in timings.items()})
 
         relevant = bool(hits) and max(h.score for h in hits) >= self.settings.min_relevance
-        picked = select_evidence(standalone, hits, self.encode) if relevant else []
+        chosen_evidence = select_evidence(standalone, hits, self.encode) if relevant else []
+        picked = [s for s in chosen_evidence if not outside_window(standalone, s.paragraph.date, as_of)]
+        abstain_text = OUT_OF_WINDOW_TEXT if chosen_evidence and not picked else ABSTAIN_TEXT
         timings["evidence"] = time.perf_counter() - started
         if evidence and picked:
             yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))
@@ -161,8 +166,8 @@ class Assistant:
         if evidence and picked:
             yield Evidence("kept" if sources else "rejected", _quotes(sources))
         if not sources:
-            yield ABSTAIN_TEXT
-            yield finish(ABSTAIN_TEXT, None, [], confidence)
+            yield abstain_text
+            yield finish(abstain_text, None, [], confidence)
             return
         raw = []
         generating = time.perf_counter()

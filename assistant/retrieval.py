@@ -16,7 +16,7 @@ stored vectors, so lexical-only hits are scored too): the relevance signal abste
 Whatever the method, paragraphs of the same text (syndicated copies, the shared paragraphs of a
 story's versions) come back once, from the newest document not dated after `as_of`; and a question
 about the recent past ("this week", "latest", ...) prefers, mildly, paragraphs dated shortly before
-`as_of` (a score prior, never a filter).
+`as_of` (a score prior, never a filter: assistant/recency.py).
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.errors import InvalidRequest
+from assistant.recency import is_recent, with_recency
 from assistant.rerank import rescorer_for
 from assistant.settings import check_k
 from ingest.records import Paragraph
@@ -42,10 +43,6 @@ DENSE_WEIGHT = 0.5  # "weighted": share of the cosine against the scaled BM25 sc
 PHRASE_WEIGHT = 0.3  # "hybrid": bonus for a paragraph holding all of the question's word pairs
 RESCORE_WEIGHT = 0.5  # "mpnet": share of the mpnet cosine against the "hybrid" score
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-RECENT = re.compile(r"\b(?:(?:this|last|past|previous) (?:week|weekend|month|few (?:days|weeks))|recent(?:ly)?"
-                    r"|latest|newest|lately|today|yesterday|currently|(?-i:new))\b", re.IGNORECASE)
-RECENCY_WEIGHT = 0.1  # share of the best candidate's score added for an article dated on as_of
-RECENCY_HALF_LIFE_DAYS = 30  # ... halving for every month before it
 
 
 @dataclass(frozen=True)
@@ -132,27 +129,6 @@ class Retriever:
         mpnet = rescorer_for(self.store).scores(question, candidates)
         return {pid: RESCORE_WEIGHT * mpnet.get(pid, 0.0) + (1 - RESCORE_WEIGHT) * first_stage[pid]
                 for pid in candidates}
-
-
-def is_recent(question: str) -> bool:
-    """Does the question ask about the recent past ("this week", "recently", "the latest", "new")?"""
-    return bool(RECENT.search(question))
-
-
-def recency(date: str | None, as_of: datetime.date) -> float:
-    """1 for an article dated on `as_of`, halving every RECENCY_HALF_LIFE_DAYS before it; 0 when
-    undated or dated after it (a later article is not what "recently" meant on that day)."""
-    try:
-        age = (as_of - datetime.date.fromisoformat(date[:10])).days if date else -1
-    except ValueError:
-        return 0.0
-    return 0.5 ** (age / RECENCY_HALF_LIFE_DAYS) if age >= 0 else 0.0
-
-
-def with_recency(ranked: dict[str, float], dates: dict[str, str | None], as_of: datetime.date) -> dict[str, float]:
-    """Scores plus a prior for recent articles, scaled to the best score so every method's scale fits."""
-    bonus = RECENCY_WEIGHT * max(ranked.values())
-    return {pid: score + bonus * recency(dates.get(pid), as_of) for pid, score in ranked.items()}
 
 
 def distinct(order: list[str], paragraphs: dict[str, Paragraph], as_of: datetime.date | None) -> list[str]:

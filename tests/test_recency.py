@@ -10,7 +10,8 @@ import pytest
 
 from assistant import compose
 from assistant.cli import main
-from assistant.retrieval import as_of_date, is_recent, recency, with_recency
+from assistant.recency import is_recent, outside_window, recency, with_recency
+from assistant.retrieval import as_of_date
 from ingest.records import Paragraph
 
 BRIDGE = {  # two articles about the same bridge, equally relevant to the questions below
@@ -76,10 +77,16 @@ def test_as_of_leaves_other_questions_alone(bridges):
 
 
 def test_an_answer_from_an_old_article_says_its_year(bridges):
-    question = "What did the city council decide this week about the Elm Street bridge?"
-    answer = bridges.ask(question, as_of="2026-01-15")
+    answer = bridges.ask("What did the city council decide about the Elm Street bridge?", as_of="2026-01-15")
     assert not answer.abstained
     assert "[1] (according to a 2024 valleynews article)" in answer.answer, answer.answer
+
+
+def test_a_question_about_this_week_is_not_answered_from_old_news(bridges):
+    question = "What did the city council decide this week about the Elm Street bridge?"
+    stale = bridges.ask(question, as_of="2026-01-15")
+    assert stale.abstained and stale.answer.startswith("The corpus has no article from the time"), stale.answer
+    assert any(c.date == "2024-05-06" for c in stale.closest)  # what there is, shown with its date
     recent = bridges.ask(question, as_of="2024-05-10")  # the 2024 article is news; the 2021 one is dated
     assert "replace" in recent.citations[0].text and "[1] (according" not in recent.answer, recent.answer
     assert all(f"[{c.n}] (according to a 2021 valleynews article)" in recent.answer
@@ -136,3 +143,22 @@ def test_web_chat_shows_and_takes_as_of(fresh):
     demo = build(fresh)
     [box] = [c for c in demo.blocks.values() if getattr(c, "elem_id", None) == "as-of"]
     assert box.label == "As of (YYYY-MM-DD)" and box.value == datetime.date.today().isoformat()
+
+
+@pytest.mark.parametrize("question, date, outside", [
+    ("Which classic video game was beaten this week?", "2024-01-03", False),
+    ("Which classic video game was beaten this week?", "2015-06-01", True),
+    ("Which classic video game was beaten this week?", "2024-01-07", False),  # reported a day or two late
+    ("Which classic video game was beaten this week?", "2024-02-20", True),  # written long after the day asked
+    ("On Monday, thousands gathered in Gloucestershire for which contest?", "2015-05-25", True),
+    ("Which iconic movie prop recently sold at auction?", "2023-11-20", False),
+    ("Which iconic movie prop recently sold at auction?", "2016-11-20", True),
+    ("Which country elected its first female president this year?", "2023-12-30", True),
+    ("Which country elected its first female president this year?", "2024-06-03", False),
+    ("What did Tokayev call Russia during his most recent visit to Moscow?", "2015-06-01", False),  # no window named
+    ("How many protestants live in France today?", "2010-01-01", False),  # "today" = nowadays
+    ("What newly legalized move did Harvard's team support in 1920?", "1921-01-01", False),  # names its own time
+    ("Which classic video game was beaten this week?", None, False),  # undated: benefit of the doubt
+])
+def test_a_question_naming_a_window_rules_out_articles_outside_it(question, date, outside):
+    assert outside_window(question, date, datetime.date(2024, 1, 5)) is outside
