@@ -4,7 +4,8 @@ One component for answers and citation lookup. The deciding span is the paragrap
 pair of adjacent sentences) that best supports the claim: content-word recall plus MiniLM
 similarity, as citations always used. Overlap and embeddings are blind to what makes a claim false
 while it shares every word with its source, so the claim and that span are also compared by the
-language rules of assistant/language.py (polarity, numbers, dates, names). A contradiction found
+language rules of assistant/language.py (polarity, numbers, dates, names) and assistant/votes.py
+(who voted how). A contradiction found
 this way decides; otherwise the support score does (`SUPPORT_THRESHOLD`).
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant import votes
 from assistant.language import contradiction, facts, missing_fact, stated_share
 from ingest.text import content_words, prefix_stem, sentences
 
@@ -84,7 +86,8 @@ def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Ver
     _, _, start, end = ranked[0]
     on_topic = support(paragraph[start:end])
     score = max(on_topic, support(paragraph))
-    found = contradiction(claim, paragraph[start:end], paragraph) if on_topic >= threshold else None
+    found = (contradiction(claim, paragraph[start:end], paragraph) or votes.contradiction(claim, paragraph[start:end])) \
+        if on_topic >= threshold else None
     if found:  # only a span about the same thing can state its opposite
         return Verdict(CONTRADICTED, start, end, round(score, 4), *found)
     if score < threshold:

@@ -126,8 +126,9 @@ def test_only_sources_judged_to_answer_reach_the_prompt(seeded):
     assert all(h.text.split(".")[0][:40] not in prompt for h in hits if "Mirziyoyev" not in h.text)
 
 
-def test_each_document_speaks_once_through_its_best_judged_paragraph(seeded):
-    """Top three: the Mirziyoyev and Tokayev paragraphs of one article, the Mirzoyev one of the other."""
+def test_an_article_speaks_through_at_most_two_paragraphs_best_judged_first(seeded):
+    """Top three: the Mirziyoyev and Tokayev paragraphs of one article, the Mirzoyev one of the other
+    (news tells a name and a deed in neighbouring paragraphs, so an article may bring two)."""
     hits = seeded.retrieve(QUESTION)[:3]
     docs = [h.paragraph.doc_id for h in hits]
     tokayev = next(h for h in hits if "emphasised" in h.text and "Mirziyoyev" not in h.text)
@@ -137,8 +138,8 @@ def test_each_document_speaks_once_through_its_best_judged_paragraph(seeded):
                         judgements={"emphasised": 0.9, "Mirziyoyev": 0.7, "Mirzoyev": 0.6})
     seeded.ask(QUESTION, backend=model)
     (prompt,) = model.prompts
-    assert prompt.count("<source ") == 2 and "Mirziyoyev" not in prompt  # its article's better paragraph went in
-    assert prompt.index("emphasised") < prompt.index("Mirzoyev")  # best judged first
+    assert prompt.count("<source ") == 3
+    assert prompt.index("emphasised") < prompt.index("Mirziyoyev") < prompt.index("Mirzoyev")  # best judged first
 
 
 def test_confidence_check_can_be_turned_off(seeded):

@@ -94,3 +94,25 @@ def test_question_helpers():
     assert wanted_kind("How many runners took part?") == "number"
     assert wanted_kind("When did the race start?") == "date"
     assert wanted_kind("Who won the race?") == "person"
+
+
+# ---- who voted how (assistant/votes.py) ------------------------------------------------------------
+TALLY = ("The motion had support from 212 members, opposition from nine, and abstention from 30. "
+         "Norland was absent, and the other three Baltic members abstained.")
+TALLY_TOO = ("While the motion was comfortably approved, 212 to 9, among the 30 abstentions were all four "
+             "Baltic members.")
+
+
+@pytest.mark.parametrize("claim, paragraph, label", [
+    ("The Baltic members supported the motion", TALLY, "contradicted"),
+    ("The Baltic members voted overwhelmingly in favor of the motion", TALLY_TOO, "contradicted"),
+    ("The three Baltic members abstained and Norland was absent", TALLY, "supported"),
+    ("212 members supported the motion and 30 abstained", TALLY, "supported"),
+    ("212 members supported the motion and 30 abstained", TALLY_TOO, "supported"),
+    ("All four Baltic members abstained", TALLY_TOO, "supported"),
+])
+def test_a_vote_choice_belongs_to_the_group_named_with_it(encode, claim, paragraph, label):
+    verdict = verifier.check(claim, paragraph, encode)
+    assert verdict.label == label, verdict
+    if label == "contradicted":
+        assert verdict.reason == "vote"

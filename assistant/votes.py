@@ -1,0 +1,82 @@
+"""Who voted how: "The Central Asian countries supported the resolution" against "the other four
+Central Asian countries abstained" is a contradiction that shares every word but one, and the span
+itself says "support" too (for 141 other countries). A vote choice belongs to the group named next to
+it, so the claim's choice is compared with the choice the span gives the same group.
+"""
+from __future__ import annotations
+
+import re
+
+from ingest.text import STOPWORDS
+
+CHOICES = (
+    ("for", re.compile(r"\b(?:support(?:s|ed|ing)?|(?:in )?favou?r(?:s|ed)?|approv(?:e|es|ed|al)|back(?:s|ed)|"
+                       r"endors(?:e|es|ed|ement))\b", re.I)),
+    ("against", re.compile(r"\b(?:oppos(?:e|es|ed|ition)|against|reject(?:s|ed|ion)?)\b", re.I)),
+    ("abstain", re.compile(r"\b(?:abstain(?:s|ed|ing)?|abstentions?)\b", re.I)),
+    ("absent", re.compile(r"\b(?:absent|absence|did not vote|didn't vote)\b", re.I)),
+)
+TOKEN = re.compile(r"[\w'-]+")
+GROUP_WORDS = 4  # how many words before a choice name the group that made it
+NEAR = 8  # a choice this many words from the group is the group's
+
+
+def choices(text: str) -> list[tuple[str, int, int]]:
+    """(choice, start, end) of each vote choice in `text`, in order."""
+    found = [(name, m.start(), m.end()) for name, pattern in CHOICES for m in pattern.finditer(text)]
+    return sorted(found, key=lambda f: f[1])
+
+
+def contradiction(claim: str, span: str) -> tuple[str, str] | None:
+    """(reason, detail) when the span gives the group the claim names a different vote choice."""
+    claimed = choices(claim)
+    if not claimed or not choices(span):
+        return None
+    for name, start, _ in claimed:
+        group = _group(claim[:start])
+        given = _choice_of(group, span) if group else None
+        if given and given != name:
+            return "vote", f"the claim says {' '.join(group)} voted '{name}', the source says '{given}'"
+    return None
+
+
+def _group(before: str) -> list[str]:
+    """The content words naming who chose: the last few before the choice, after any earlier choice."""
+    tail = re.split(r"\b(?:and|but|while|whereas)\b|[,;]", before)[-1]
+    words = [w.lower() for w in TOKEN.findall(tail) if w.lower() not in STOPWORDS and w.lower() != "voted"
+             and not w.lower().endswith("ly")]
+    return words[-GROUP_WORDS:]
+
+
+def _choice_of(group: list[str], span: str) -> str | None:
+    """The choice the span gives the group: the nearest one in the same clause, counting only content
+    words between, where a noun followed by "from"/"by" ("support from 141 countries") belongs to what
+    follows it."""
+    tokens = [(m.group().lower(), m.start()) for m in TOKEN.finditer(span)]
+    index_at = {start: i for i, (_, start) in enumerate(tokens)}
+    marks = [(name, index_at.get(start)) for name, start, _ in choices(span) if start in index_at]
+    needed = min(2, len(group))
+    best = None
+    for anchor, (word, _) in enumerate(tokens):
+        if word not in group or anchor + 1 < len(tokens) and tokens[anchor + 1][0] in group:
+            continue  # anchor on the last word of a run naming the group
+        first = anchor
+        while first > 0 and tokens[first - 1][0] in group:
+            first -= 1
+        if len({word for word, _ in tokens[first:anchor + 1]}) < needed:
+            continue  # the group is named by an unbroken run of its words ("four Central Asian countries")
+        last = anchor
+        for name, at in marks:
+            forward_only = at + 1 < len(tokens) and tokens[at + 1][0] in ("from", "by", "among")
+            if at < first:
+                between = tokens[at + 1:first]
+            elif at > last and not forward_only:
+                between = tokens[last + 1:at]
+            else:
+                continue
+            distance = sum(1 for w, _ in between if w not in STOPWORDS)
+            if between and re.search(r"[,;.]|\band\b", span[between[0][1] - 1:between[-1][1] + len(between[-1][0]) + 1]):
+                distance += NEAR  # another clause: "X was absent, and the other four abstained"
+            if distance <= NEAR and (best is None or distance < best[0]):
+                best = (distance, name)
+    return best[1] if best else None
