@@ -1,6 +1,7 @@
 """The local GGUF model as a LangChain chat model, loaded once per process and reused."""
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import threading
@@ -17,6 +18,7 @@ ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
 GENERATION_LOCK = threading.Lock()  # one model on the CPU: concurrent web users take turns
+_LOADED: list = []
 
 
 @functools.cache
@@ -25,8 +27,18 @@ def load_llama(path: str, n_ctx: int, threads: int | None, purpose: str = "answe
     system-prompt prefix (the weights are memory-mapped once and shared)."""
     from llama_cpp import Llama
 
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads or os.cpu_count(), n_batch=256,
-                 verbose=False, seed=0)
+    llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads or os.cpu_count(), n_batch=256,
+                verbose=False, seed=0)
+    _LOADED.append(llm)
+    return llm
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free the models while llama.cpp's bindings still exist: left to garbage collection at
+    interpreter shutdown, each one prints a TypeError traceback from `Llama.__del__`."""
+    while _LOADED:
+        _LOADED.pop().close()
 
 
 @functools.cache
