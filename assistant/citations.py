@@ -130,7 +130,7 @@ class _State:
     def _correct(self, j: int, verdict) -> tuple[str, list[int]]:
         self.corrected += 1
         self._cite(j, (verdict.start, verdict.end))
-        return self.paragraphs[j][verdict.start:verdict.end].rstrip(" .!?"), [j]
+        return Sentence(self.paragraphs[j][verdict.start:verdict.end].rstrip(" .!?")), [j]
 
     def _cite(self, j: int, span: tuple[int, int]) -> None:
         if j not in self.order:
@@ -176,11 +176,18 @@ def _clauses(sentence: str) -> list[tuple[str, list[int]]]:
     return [(text.strip(), numbers) for text, numbers in parts]
 
 
+class Sentence(str):
+    """A paragraph's own sentence put in place of a contradicted clause: it stands as a sentence of its own."""
+
+
 def _render(clauses: list[tuple[str, list[int]]], order: list[int]) -> str:
     pieces = []
     for text, cited in clauses:
+        own_sentence = isinstance(text, Sentence)
         text = text.rstrip().rstrip(".!?").rstrip() if text is clauses[-1][0] else text.rstrip()
         markers = "".join(f"[{order.index(j) + 1}]" for j in cited)
+        if pieces and own_sentence and pieces[-1][-1:] not in (".", "!", "?"):
+            pieces[-1] = pieces[-1].rstrip(",;: ") + "."  # "... in Botswana [1]. Though Lucara ... [2]."
         pieces.append(f"{text} {markers}" if markers else text)
     stop = "?" if clauses[-1][0].rstrip().endswith("?") else "!" if clauses[-1][0].rstrip().endswith("!") else "."
     return " ".join(pieces).replace(" ,", ",") + stop

@@ -162,3 +162,17 @@ def test_real_model_shows_both_sides_of_the_disagreement(seeded):
     assert len({c.doc_id for c in answer.citations}) == 2, answer.to_dict()
     assert "Turkmenistan" in answer.answer and "five" in answer.answer
     assert contradicted_sentences(answer, seeded.encode) == 0
+
+
+def test_a_corrected_clause_stands_as_its_own_sentence():
+    from assistant.citations import verify
+    from vectorstore.embedding import encode
+
+    paragraphs = ["A 2,492-carat diamond was unearthed at Botswana's Karowe mine this week.",
+                  "It is the second-largest diamond found, after the 3,106-carat Cullinan Diamond, "
+                  "which was discovered in South Africa in 1905."]
+    raw = "The diamond was unearthed in Botswana [1], after the Cullinan Diamond found in South Africa in 1907 [2]."
+    verified = verify(raw, paragraphs, lambda texts: encode("minilm", texts))
+    assert verified.corrected == 1, verified
+    assert verified.text == ("The diamond was unearthed in Botswana [1]. It is the second-largest diamond found, after "
+                             "the 3,106-carat Cullinan Diamond, which was discovered in South Africa in 1905 [2]."), verified.text
