@@ -16,9 +16,12 @@ CHOICES = (
     ("abstain", re.compile(r"\b(?:abstain(?:s|ed|ing)?|abstentions?)\b", re.I)),
     ("absent", re.compile(r"\b(?:absent|absence|did not vote|didn't vote)\b", re.I)),
 )
+VOTING = re.compile(r"\b(?:vot(?:e|es|ed|ing|ers?)|abstain\w*|abstentions?|ballots?|resolutions?|motions?|"
+                    r"referendums?|tally|roll call)\b", re.I)
 TOKEN = re.compile(r"[\w'-]+")
 GROUP_WORDS = 4  # how many words before a choice name the group that made it
 NEAR = 8  # a choice this many words from the group is the group's
+NOT_A_GROUP = frozenset({"voted", "vote", "votes", "among", "to", "from", "by", "with", "of", "resolution", "motion"})
 
 
 def choices(text: str) -> list[tuple[str, int, int]]:
@@ -30,10 +33,11 @@ def choices(text: str) -> list[tuple[str, int, int]]:
 def contradiction(claim: str, span: str) -> tuple[str, str] | None:
     """(reason, detail) when the span gives the group the claim names a different vote choice."""
     claimed = choices(claim)
-    if not claimed or not choices(span):
-        return None
-    for name, start, _ in claimed:
-        group = _group(claim[:start])
+    if not claimed or not choices(span) or not (VOTING.search(claim) and VOTING.search(span)) \
+            or " ".join(claim.split()).rstrip(".") in " ".join(span.split()):
+        return None  # not about a vote ("support for Israel"), or the span says the very same words
+    for n, (name, start, _) in enumerate(claimed):
+        group = _group(claim[claimed[n - 1][2] if n else 0:start])
         given = _choice_of(group, span) if group else None
         if given and given != name:
             return "vote", f"the claim says {' '.join(group)} voted '{name}', the source says '{given}'"
@@ -43,7 +47,7 @@ def contradiction(claim: str, span: str) -> tuple[str, str] | None:
 def _group(before: str) -> list[str]:
     """The content words naming who chose: the last few before the choice, after any earlier choice."""
     tail = re.split(r"\b(?:and|but|while|whereas)\b|[,;]", before)[-1]
-    words = [w.lower() for w in TOKEN.findall(tail) if w.lower() not in STOPWORDS and w.lower() != "voted"
+    words = [w.lower() for w in TOKEN.findall(tail) if w.lower() not in STOPWORDS | NOT_A_GROUP
              and not w.lower().endswith("ly")]
     return words[-GROUP_WORDS:]
 
@@ -77,6 +81,7 @@ def _choice_of(group: list[str], span: str) -> str | None:
             distance = sum(1 for w, _ in between if w not in STOPWORDS)
             if between and re.search(r"[,;.]|\band\b", span[between[0][1] - 1:between[-1][1] + len(between[-1][0]) + 1]):
                 distance += NEAR  # another clause: "X was absent, and the other four abstained"
-            if distance <= NEAR and (best is None or distance < best[0]):
-                best = (distance, name)
+            rank = (distance, at < first)  # on a tie the choice after the group ("the 32 abstentions")
+            if distance <= NEAR and (best is None or rank < best[0]):
+                best = (rank, name)
     return best[1] if best else None

@@ -110,9 +110,15 @@ TALLY_TOO = ("While the motion was comfortably approved, 212 to 9, among the 30 
     ("212 members supported the motion and 30 abstained", TALLY, "supported"),
     ("212 members supported the motion and 30 abstained", TALLY_TOO, "supported"),
     ("All four Baltic members abstained", TALLY_TOO, "supported"),
+    (TALLY_TOO, TALLY_TOO, "supported"),  # "approved ... among the 30 abstentions were": the group's choice follows it
 ])
 def test_a_vote_choice_belongs_to_the_group_named_with_it(encode, claim, paragraph, label):
     verdict = verifier.check(claim, paragraph, encode)
     assert verdict.label == label, verdict
     if label == "contradicted":
         assert verdict.reason == "vote"
+
+
+def test_support_outside_a_vote_is_not_a_vote_choice(encode):
+    paragraph = "Biden's support for the swap overrides opposition from the Department of Justice."
+    assert verifier.check("The Department of Justice supported the swap", paragraph, encode).reason != "vote"
