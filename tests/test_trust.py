@@ -154,9 +154,9 @@ def test_real_model_answers_each_failure_class(seeded, question, expected):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="not met yet: the 1.5B model can merge the two articles into one wrong "
-                   "claim ('voted in favor ... five abstentions') that shares every figure with a source, which the "
-                   "verifier's rules cannot see (bench/questions/seed.jsonl seed-08); an entailment judgement is next")
+@pytest.mark.xfail(strict=False, reason="not met yet: the merged claim ('the Central Asian countries voted in "
+                   "favor') is now contradicted (assistant/votes.py), but the answer quotes one article and the check "
+                   "does not keep the other as a witness (bench/questions/seed.jsonl seed-08)")
 def test_real_model_shows_both_sides_of_the_disagreement(seeded):
     answer = seeded.ask(VOTE_Q, backend="llama")
     assert len({c.doc_id for c in answer.citations}) == 2, answer.to_dict()
