@@ -24,6 +24,8 @@ WINDOWS = (
     (re.compile(r"\b(?:recently|newly|just announced)\b", re.I), 92),  # not "today" (= nowadays) or "most recent"
 )
 DAYS_LATE = 3
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+THIS_YEAR = re.compile(r"\bthis year\b", re.IGNORECASE)
 
 
 def is_recent(question: str) -> bool:
@@ -59,9 +61,9 @@ def outside_window(question: str, date: str | None, as_of: datetime.date) -> boo
         day = datetime.date.fromisoformat(date[:10]) if date else None
     except ValueError:
         return False
-    if day is None or any(int(year) != as_of.year for year in re.findall(r"\b(?:19|20)\d\d\b", question)):
+    if day is None or any(int(year) != as_of.year for year in YEAR.findall(question)):
         return False  # "newly legalized in 1920": the question names its own time
-    if re.search(r"\bthis year\b", question, re.I) and window_days(question) is None:
-        return day.year != as_of.year
     days = window_days(question)
-    return days is not None and not -DAYS_LATE <= (as_of - day).days <= days
+    if days is None:
+        return bool(THIS_YEAR.search(question)) and day.year != as_of.year
+    return not -DAYS_LATE <= (as_of - day).days <= days

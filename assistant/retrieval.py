@@ -45,6 +45,10 @@ RESCORE_WEIGHT = 0.5  # "mpnet": share of the mpnet cosine against the "hybrid" 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _paragraph_field(name: str) -> property:
+    return property(lambda hit: getattr(hit.paragraph, name), doc=f"the paragraph's {name}")
+
+
 @dataclass(frozen=True)
 class Hit:
     paragraph: Paragraph
@@ -52,29 +56,12 @@ class Hit:
     rank_score: float  # what the ranking used (method dependent)
 
     # the paragraph's fields callers read most; the rest are on `paragraph`
-    @property
-    def text(self) -> str:
-        return self.paragraph.text
-
-    @property
-    def paragraph_id(self) -> str:
-        return self.paragraph.paragraph_id
-
-    @property
-    def doc_id(self) -> str:
-        return self.paragraph.doc_id
-
-    @property
-    def title(self) -> str:
-        return self.paragraph.title
-
-    @property
-    def source(self) -> str:
-        return self.paragraph.source
-
-    @property
-    def paragraph_index(self) -> int:
-        return self.paragraph.paragraph_index
+    text = _paragraph_field("text")
+    paragraph_id = _paragraph_field("paragraph_id")
+    doc_id = _paragraph_field("doc_id")
+    title = _paragraph_field("title")
+    source = _paragraph_field("source")
+    paragraph_index = _paragraph_field("paragraph_index")
 
     def to_dict(self) -> dict:
         return {**self.paragraph.to_dict(), "score": round(self.score, 4)}

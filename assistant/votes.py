@@ -32,13 +32,13 @@ def choices(text: str) -> list[tuple[str, int, int]]:
 
 def contradiction(claim: str, span: str) -> tuple[str, str] | None:
     """(reason, detail) when the span gives the group the claim names a different vote choice."""
-    claimed = choices(claim)
-    if not claimed or not choices(span) or not (VOTING.search(claim) and VOTING.search(span)) \
+    claimed, given_in_span = choices(claim), choices(span)
+    if not claimed or not given_in_span or not (VOTING.search(claim) and VOTING.search(span)) \
             or " ".join(claim.split()).rstrip(".") in " ".join(span.split()):
         return None  # not about a vote ("support for Israel"), or the span says the very same words
     for n, (name, start, _) in enumerate(claimed):
         group = _group(claim[claimed[n - 1][2] if n else 0:start])
-        given = _choice_of(group, span) if group else None
+        given = _choice_of(group, span, given_in_span) if group else None
         if given and given != name:
             return "vote", f"the claim says {' '.join(group)} voted '{name}', the source says '{given}'"
     return None
@@ -52,13 +52,13 @@ def _group(before: str) -> list[str]:
     return words[-GROUP_WORDS:]
 
 
-def _choice_of(group: list[str], span: str) -> str | None:
+def _choice_of(group: list[str], span: str, given: list[tuple[str, int, int]]) -> str | None:
     """The choice the span gives the group: the nearest one in the same clause, counting only content
     words between, where a noun followed by "from"/"by" ("support from 141 countries") belongs to what
     follows it."""
     tokens = [(m.group().lower(), m.start()) for m in TOKEN.finditer(span)]
     index_at = {start: i for i, (_, start) in enumerate(tokens)}
-    marks = [(name, index_at.get(start)) for name, start, _ in choices(span) if start in index_at]
+    marks = [(name, index_at.get(start)) for name, start, _ in given if start in index_at]
     needed = min(2, len(group))
     best = None
     for anchor, (word, _) in enumerate(tokens):
