@@ -187,7 +187,8 @@ class Assistant:
         """Of the top sources, those the backend itself judges to answer exactly this question, at most
         PER_DOCUMENT per article (its best judged: the game's name and the feat are often told in
         neighbouring paragraphs, while a second article is a witness whose agreement or disagreement
-        the answer should show), best first; and the best judgement. Every source, and None, for backends that cannot judge.
+        the answer should show), best first; and the best judgement. Every source, and None, for
+        backends that cannot judge.
         Judging before generating means this abstention never follows a streamed answer, costs no
         generation, and the prompt holds only the paragraphs worth citing."""
         if self.settings.min_confidence <= 0:
