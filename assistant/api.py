@@ -19,7 +19,7 @@ from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, chec
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Evidence, LookupResult
 from ingest.pipeline import IngestReport, ingest
-from ingest.records import Document, Paragraph
+from ingest.records import HEADER_INDEX, Document, Paragraph
 from vectorstore.embedding import encode
 from vectorstore.store import Filters, Store
 
@@ -28,6 +28,7 @@ OUT_OF_WINDOW_TEXT = ("The corpus has no article from the time this question ask
                       "the closest paragraphs are from other dates.")
 JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
 PER_DOCUMENT = 2  # news spreads one answer over neighbouring paragraphs ("Tetris is..." / "Gibson beat the game")
+WITNESS_POOL = 5  # picked sources an answer may quote as the other side where they contradict it
 
 
 class Assistant:
@@ -178,34 +179,39 @@ class Assistant:
         timings["generate"] = time.perf_counter() - generating
         verifying = time.perf_counter()
         verified = citations.verify("".join(raw), [s.paragraph.text for s in sources], self.encode)
-        composed = compose.dated(compose.compose(standalone, verified, sources, self.encode,
-                                                 judged=confidence is not None), sources, as_of)
+        kept_ids = {s.paragraph.paragraph_id for s in sources}
+        candidates = sources + [s for s in picked[:WITNESS_POOL] if s.paragraph.paragraph_id not in kept_ids
+                                and s.paragraph.paragraph_index != HEADER_INDEX]
+        composed = compose.dated(compose.compose(standalone, verified, candidates, self.encode,
+                                                 judged=confidence is not None, vetted=len(sources)), candidates, as_of)
         timings["verify"] = time.perf_counter() - verifying
-        yield finish(composed.text if composed.cited else ABSTAIN_TEXT, composed, sources, confidence)
+        yield finish(composed.text if composed.cited else ABSTAIN_TEXT, composed, candidates, confidence)
 
     def _screen(self, backend: Backend, question: str, picked: list, timings: dict) -> tuple[list, float | None]:
-        """Of the top sources, those the backend itself judges to answer exactly this question, at most
-        PER_DOCUMENT per article (its best judged: the game's name and the feat are often told in
-        neighbouring paragraphs, while a second article is a witness whose agreement or disagreement
-        the answer should show), best first; and the best judgement. Every source, and None, for
-        backends that cannot judge.
+        """Of the top sources, at most PER_DOCUMENT per article (the game's name and the feat are often
+        told in neighbouring paragraphs, while a second article is a witness whose agreement or
+        disagreement the answer should show), those the backend itself judges to answer exactly this
+        question, best first; and the best judgement. Every source, and None, for backends that
+        cannot judge.
         Judging before generating means this abstention never follows a streamed answer, costs no
         generation, and the prompt holds only the paragraphs worth citing."""
         if self.settings.min_confidence <= 0:
             return picked, None
         started = time.perf_counter()
-        judged = []
-        for source in picked[:JUDGED_SOURCES]:
+        judged, per_document = [], Counter()
+        for source in picked:
+            if len(judged) == JUDGED_SOURCES:
+                break
+            if per_document[source.paragraph.doc_id] == PER_DOCUMENT:
+                continue  # it could not be kept: judge another article instead
+            per_document[source.paragraph.doc_id] += 1
             confidence = backend.confidence(question, source.text)
             if confidence is None:  # a backend that cannot judge
                 return picked, None
             judged.append((source, confidence))
         timings["check"] = time.perf_counter() - started
-        kept, per_document = [], Counter()
-        for source, confidence in sorted(judged, key=lambda pair: -pair[1]):
-            if confidence >= self.settings.min_confidence and per_document[source.paragraph.doc_id] < PER_DOCUMENT:
-                per_document[source.paragraph.doc_id] += 1
-                kept.append(source)
+        kept = [source for source, confidence in sorted(judged, key=lambda pair: -pair[1])
+                if confidence >= self.settings.min_confidence]
         return kept, max(confidence for _, confidence in judged)
 
 

@@ -1,12 +1,14 @@
 """From the verified draft to the answer shown.
 
-- A draft that verification emptied, or a NOT_FOUND, while the source check vouched for a source:
+- A draft that verification emptied, a NOT_FOUND, or a draft that only repeats the question or adds
+  a term its sources lack (assistant/substance.py), while the source check vouched for a source:
   the answer is that source's evidence sentence, quoted and cited (the model could not beat it).
 - A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
   statement against the cited evidence, never from the model's first word.
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
   cited, unless the cited paragraphs support all its evidence: where the sources differ, the other
-  side is shown.
+  side is shown. An article the check did not vouch for (or never judged) speaks only where the
+  cited paragraphs contradict it: stating the opposite of the answer is its own proof of relevance.
 - A claim drawn from an article over a year older than the day asked (`as_of`) says the article's
   year where it is first cited: news goes stale, and the reader should know how old it is.
 """
@@ -16,13 +18,17 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import evidence, verifier
+from assistant import evidence, substance, verifier
 from assistant.citations import Verified
 
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
 # what compose adds around the sources' words: "(according to a 2021 ... article)", 'Also, X says: "'
 ATTRIBUTION = re.compile(r'\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
 MAX_WITNESSES = 2
+# An unvetted source contradicts the answer only about the same thing; its sentence and the cited
+# paragraph often word it differently ("all five ... abstentions" / "the other four ... abstained"),
+# so "the same thing" is judged a little looser than support.
+UNVETTED_ON_TOPIC = 0.4
 OLD_AFTER_DAYS = 365
 
 
@@ -33,18 +39,24 @@ class Composed:
     quotes: dict[int, tuple[int, int]] = field(default_factory=dict)  # source index -> quoted span
 
 
-def compose(question: str, verified: Verified, sources: list, encode, judged: bool) -> Composed:
-    """`sources` are the `Evidence` the draft's markers refer to; `judged`: the source check vouched
-    for each of them, so an empty draft may quote the first and the others may speak as witnesses."""
-    if verified.abstained:
-        if not (judged and sources):
+def compose(question: str, verified: Verified, sources: list, encode, judged: bool,
+            vetted: int | None = None) -> Composed:
+    """`sources` are `Evidence`: the first `vetted` (default all) are what the draft's markers refer
+    to, the rest candidates the check rejected or never judged. `judged`: the source check vouched
+    for the vetted ones, so a hollow draft may quote the first and the others may speak as witnesses."""
+    vetted = len(sources) if vetted is None else vetted
+    yes_no = evidence.is_yes_no(question)
+    hollow = not (verified.abstained or yes_no) and substance.shortfall(
+        question, verified.text, [sources[i].paragraph.text for i in verified.cited])
+    if verified.abstained or hollow:
+        if not (judged and vetted):
             return Composed("", [])
         composed = Composed(f"{_unterminated(sources[0].quote)} [1].", [0], {0: sources[0].best})
     else:
         composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
-    if evidence.is_yes_no(question):
+    if yes_no:
         composed = _with_polarity(question, composed, sources, encode)
-    return _with_witnesses(composed, sources, encode) if judged else composed
+    return _with_witnesses(composed, sources, vetted, encode) if judged else composed
 
 
 def dated(composed: Composed, sources: list, as_of: datetime.date) -> Composed:
@@ -91,25 +103,28 @@ def _with_polarity(question: str, composed: Composed, sources: list, encode) -> 
     return Composed(f"{word}. {LEADING_POLARITY.sub('', composed.text)}", composed.cited, composed.quotes)
 
 
-def _with_witnesses(composed: Composed, sources: list, encode) -> Composed:
-    """Append each uncited article the check kept, quoting the first of its evidence sentences the
-    cited paragraphs contradict ("But ... says"), else the first they do not support; an article
-    whose evidence they support throughout only repeats the answer and is left out."""
-    cited_docs = {sources[i].paragraph.doc_id for i in composed.cited}
-    witnesses = [i for i, s in enumerate(sources) if s.paragraph.doc_id not in cited_docs][:MAX_WITNESSES]
+def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> Composed:
+    """Append up to MAX_WITNESSES uncited articles, one source each, quoting the first of its evidence
+    sentences the cited paragraphs contradict ("But ... says"), else (vetted sources only) the first
+    they do not support; an article whose evidence they support throughout only repeats the answer."""
+    seen_docs = {sources[i].paragraph.doc_id for i in composed.cited}
     cited_texts = [sources[j].paragraph.text for j in composed.cited]
     text, cited, quotes = composed.text, list(composed.cited), dict(composed.quotes)
-    for i in witnesses:
-        paragraph = sources[i].paragraph
-        spans = list(sources[i].spans)
-        verdicts = verifier.check_many([(paragraph.text[a:b], t) for a, b in spans for t in cited_texts], encode)
+    for i, source in enumerate(sources):
+        if len(cited) - len(composed.cited) >= MAX_WITNESSES or source.paragraph.doc_id in seen_docs:
+            continue
+        paragraph, spans = source.paragraph, list(source.spans)
+        threshold = verifier.SUPPORT_THRESHOLD if i < vetted else UNVETTED_ON_TOPIC
+        verdicts = verifier.check_many([(paragraph.text[a:b], t) for a, b in spans for t in cited_texts], encode,
+                                       threshold)
         per_sentence = [verdicts[n * len(cited_texts):(n + 1) * len(cited_texts)] for n in range(len(spans))]
         contradicted = [span for span, vs in zip(spans, per_sentence)
                         if any(v.label == verifier.CONTRADICTED for v in vs) and not any(v.supported for v in vs)]
-        new = [span for span, vs in zip(spans, per_sentence) if not any(v.supported for v in vs)]
+        new = [span for span, vs in zip(spans, per_sentence) if not any(v.supported for v in vs)] if i < vetted else []
         if not (contradicted or new):
-            continue  # it only repeats what is said
+            continue  # it only repeats what is said, or (not vouched for) says something else
         span = (contradicted or new)[0]
+        seen_docs.add(source.paragraph.doc_id)
         cited.append(i)
         quotes[i] = span
         quote = _unterminated(paragraph.text[span[0]:span[1]])

@@ -1,0 +1,34 @@
+"""Does a verified draft answer its question, or only look like it?
+
+Verification checks each claim against its paragraph, but a claim can pass without answering:
+"Victoria soon losing manufacturing plants [1]." repeats the question ("What type of manufacturing
+plant is Victoria soon losing?"), and "... a different version of the vitamin D receptor [1]" shares
+so many words with its paragraph that one invented term ("vitamin", nowhere in it) slips through.
+The words a draft adds to its question are its answer: it must add some, and the common nouns
+among them must come from the paragraphs it cites (names, figures and dates are the verifier's).
+Such a draft is replaced by the evidence quote (assistant/compose.py).
+"""
+from __future__ import annotations
+
+import re
+
+from assistant import language
+from ingest.text import content_words, inflection_stem, prefix_stem, tokenize
+
+MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+def shortfall(question: str, answer: str, cited_texts: list[str]) -> str | None:
+    """Why `answer` does not answer `question` ("echo", "invented: vitamin"), or None when it may.
+    Not for yes/no questions: their answer is the question's own statement, affirmed or denied."""
+    asked = {inflection_stem(w) for w in content_words(question)}
+    added = [t for t in language.parse(MARKER.sub("", answer))
+             if t.is_alpha and content_words(t.lower_) and inflection_stem(t.lower_) not in asked
+             or t.like_num and t.lower_ not in question.lower()]
+    if not added:
+        return "echo"
+    source_words = {w for text in cited_texts for w in tokenize(text)}
+    source_stems = {prefix_stem(w) for w in source_words}
+    invented = [t.text for t in added
+                if t.pos_ == "NOUN" and t.lower_ not in source_words and prefix_stem(t.lower_) not in source_stems]
+    return f"invented: {', '.join(invented)}" if invented else None
