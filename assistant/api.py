@@ -164,8 +164,16 @@ class Assistant:
         if evidence and picked:
             yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))
         sources, confidence = self._screen(chosen, standalone, picked, timings) if picked else ([], None)
+        denied = None if sources or confidence is None else compose.denial(standalone, picked[:JUDGED_SOURCES],
+                                                                           self.encode)
         if evidence and picked:
-            yield Evidence("kept" if sources else "rejected", _quotes(sources))
+            shown = [picked[i] for i in denied.cited] if denied else sources
+            yield Evidence("kept" if shown else "rejected", _quotes(shown))
+        if denied:  # a false premise: nothing answers the question, a paragraph refutes it
+            text = compose.dated(denied, picked, as_of).text
+            yield text
+            yield finish(text, denied, picked, confidence)
+            return
         if not sources:
             yield abstain_text
             yield finish(abstain_text, None, [], confidence)

@@ -4,7 +4,9 @@
   a term its sources lack (assistant/substance.py), while the source check vouched for a source:
   the answer is that source's evidence sentence, quoted and cited (the model could not beat it).
 - A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
-  statement against the cited evidence, never from the model's first word.
+  statement against the cited evidence, never from the model's first word. When the source check
+  kept nothing, a paragraph that contradicts the statement (about the same people) still answers
+  "No": a false premise is why nothing "answers" the question.
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
   cited, unless the cited paragraphs support all its evidence: where the sources differ, the other
   side is shown. An article the check did not vouch for (or never judged) speaks only where the
@@ -18,12 +20,12 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import evidence, substance, verifier
+from assistant import evidence, language, substance, verifier
 from assistant.citations import Verified
 
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
-# what compose adds around the sources' words: "(according to a 2021 ... article)", 'Also, X says: "'
-ATTRIBUTION = re.compile(r'\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
+# what compose adds around the sources' words: "No. ", "(according to a 2021 ... article)", 'Also, X says: "'
+ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
 MAX_WITNESSES = 2
 # An unvetted source contradicts the answer only about the same thing; its sentence and the cited
 # paragraph often word it differently ("all five ... abstentions" / "the other four ... abstained"),
@@ -57,6 +59,23 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     if yes_no:
         composed = _with_polarity(question, composed, sources, encode)
     return _with_witnesses(composed, sources, vetted, encode) if judged else composed
+
+
+def denial(question: str, sources: list, encode) -> Composed | None:
+    """"No. <the sentence that refutes it> [1]." for a yes/no question whose whole statement a source
+    contradicts, the refuting sentence naming everyone the statement names unless the names differ;
+    else None. Not the bare core: without its modifiers ("the Uzbek president" -> "president") the
+    statement would be refuted by a sentence about someone else."""
+    if not (evidence.is_yes_no(question) and sources):
+        return None
+    claim = evidence.as_claim(question)
+    verdicts = verifier.check_many([(claim, s.paragraph.text) for s in sources], encode)
+    for i, verdict in enumerate(verdicts):
+        span = sources[i].paragraph.text[verdict.start:verdict.end]
+        if verdict.label == verifier.CONTRADICTED and (verdict.reason == "name" or language.names_stated(claim, span)):
+            return Composed(f"No. {_unterminated(span)} [1].", [i],
+                            {i: (verdict.start, verdict.end)})
+    return None
 
 
 def dated(composed: Composed, sources: list, as_of: datetime.date) -> Composed:
@@ -100,7 +119,8 @@ def _with_polarity(question: str, composed: Composed, sources: list, encode) -> 
         word = "Yes"
     else:
         return composed
-    return Composed(f"{word}. {LEADING_POLARITY.sub('', composed.text)}", composed.cited, composed.quotes)
+    rest = LEADING_POLARITY.sub("", composed.text)
+    return Composed(f"{word}. {rest[:1].upper()}{rest[1:]}", composed.cited, composed.quotes)
 
 
 def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> Composed:

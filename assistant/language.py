@@ -244,10 +244,13 @@ def missing_fact(claim: str, paragraph: str) -> str | None:
         return "number"
     if any(not any(_same_date(d, x) for x in p.dates) for d in c.dates):
         return "date"
+    return None if names_stated(claim, paragraph) else "name"
+
+
+def names_stated(claim: str, paragraph: str) -> bool:
+    """Every name the claim gives is in the paragraph (allowing other spellings and forms)."""
     words = _name_words(paragraph)
-    if any(not _name_in(name, words) for name, _ in c.names):
-        return "name"
-    return None
+    return all(_name_in(name, words) for name, _ in facts(claim).names)
 
 
 def _has_number(value: float, numbers) -> bool:

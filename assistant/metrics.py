@@ -47,6 +47,9 @@ def retrieval_metrics(ranks: list[int | None], recall_at: tuple[int, ...] = RECA
 
 
 # ---- answer metrics (SQuAD's official normalization) ----------------------------------------------
+POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+
+
 def normalize_answer(text: str) -> str:
     text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
     text = re.sub(r"\b(a|an|the)\b", " ", text)
@@ -78,13 +81,16 @@ def citation_correct(cited: str, answers: list[str], gold: str) -> bool:
 
 def contains(haystack: str, needle: str) -> bool:
     """`needle` as whole words of `haystack`, both normalized as SQuAD normalizes answers, accents
-    folded ("Jokic" for "Jokić", as news sites write it)."""
+    folded ("Jokic" for "Jokić", as news sites write it), typographic punctuation a word break and a
+    possessive the word itself ("“Lunchables", "Botswana's" hold "Lunchables", "Botswana")."""
     needle = normalize_answer(_fold(needle))
     return bool(needle) and f" {needle} " in f" {normalize_answer(_fold(haystack))} "
 
 
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = POSSESSIVE.sub("", unicodedata.normalize("NFKD", text))
+    return "".join(" " if unicodedata.category(c).startswith("P") and c not in string.punctuation else c
+                   for c in text if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)

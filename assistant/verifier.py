@@ -16,9 +16,10 @@ import numpy as np
 
 from assistant import votes
 from assistant.language import contradiction, facts, missing_fact, stated_share
-from ingest.text import content_words, prefix_stem, sentences
+from ingest.text import content_words, prefix_stem, sentences, tokenize
 
 SUPPORT_THRESHOLD = 0.5
+MIN_QUOTED_WORDS = 3
 PAIR_MARGIN = 0.05  # two sentences decide only when they support the claim clearly better than one
 FACT_WEIGHT = 0.25  # choosing the deciding span: the claim's names and figures count beyond its words
 SUPPORTED, CONTRADICTED, UNSUPPORTED = "supported", "contradicted", "unsupported"
@@ -55,6 +56,12 @@ def lexical_recall(claim_words: set[str], text: str) -> float:
     return sum(1 for w in claim_words if w in words or len(w) > 4 and prefix_stem(w) in stems) / len(claim_words)
 
 
+def quoted(claim: str, paragraph: str) -> bool:
+    """The claim is the paragraph's own words, in order (at least MIN_QUOTED_WORDS content words)."""
+    words = tokenize(claim)
+    return len(content_words(claim)) >= MIN_QUOTED_WORDS and f" {' '.join(words)} " in f" {' '.join(tokenize(paragraph))} "
+
+
 def check_many(pairs: list[tuple[str, str]], encode, threshold: float = SUPPORT_THRESHOLD) -> list[Verdict]:
     """A `Verdict` for each (claim, paragraph), with one call to the embedder for all of them."""
     if not pairs:
@@ -86,6 +93,8 @@ def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Ver
     _, _, start, end = ranked[0]
     on_topic = support(paragraph[start:end])
     score = max(on_topic, support(paragraph))
+    if quoted(claim, paragraph):  # its own words cannot state its opposite (the parser may still differ)
+        return Verdict(SUPPORTED, start, end, round(max(score, threshold), 4))
     found = (contradiction(claim, paragraph[start:end], paragraph) or votes.contradiction(claim, paragraph[start:end])) \
         if on_topic >= threshold else None
     if found:  # only a span about the same thing can state its opposite

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from assistant.evaluation import load_questions
-from assistant.metrics import (AnswerOutcome, answer_metrics, citation_correct, confidence_curve, exact_match, gold_rank,
-                               latency_summary, matches_gold, retrieval_metrics, token_f1)
+from assistant.metrics import (AnswerOutcome, answer_metrics, citation_correct, confidence_curve, contains, exact_match,
+                               gold_rank, latency_summary, matches_gold, retrieval_metrics, token_f1)
 from support import SQUAD
 
 GOLD = "The Normans were the people who gave their name to Normandy, a region in France."
@@ -46,6 +46,18 @@ def test_squad_exact_match_and_f1():
     assert token_f1("in France", ["Paris", "France"]) == pytest.approx(2 / 3)
     assert token_f1("Paris", ["France"]) == 0.0
     assert token_f1("", ["France"]) == 0.0
+
+
+@pytest.mark.parametrize("haystack, needle, expected", [
+    ("“Lunchables and other lunch kits have no place on the menu,” he said.", "Lunchables", True),
+    ("A diamond was unearthed at Botswana's famed Karowe mine.", "Botswana", True),
+    ("Nikola Jokić won the award.", "Jokic", True),
+    ("Mexicans have elected their first woman president.", "Mexico", False),
+    ("The U.S. team won.", "US", True),
+    ("Botswanan officials said so.", "Botswana", False),
+])
+def test_contains_reads_answers_as_news_writes_them(haystack, needle, expected):
+    assert contains(haystack, needle) is expected
 
 
 def test_citation_correct_needs_an_answer_string_or_the_gold_paragraph():

@@ -62,6 +62,31 @@ def test_yes_no_polarity_comes_from_the_evidence_not_the_model(seeded):
     assert "does not allow" in answer.answer
 
 
+def test_a_false_premise_is_answered_no_from_the_paragraph_that_refutes_it(seeded):
+    """The check judged no paragraph to answer "... on February 19?" (it happened on the 18th), so the
+    answer used to abstain; the paragraph that refutes the premise answers "No" instead."""
+    question = "Did Blinken meet Wang Yi on the sidelines of the Munich Security Conference on February 19, 2023?"
+    events = list(seeded.stream(question, backend=Judging(responses=["unused"], judgement=0.1), evidence=True))
+    answer = events[-1]
+    assert answer.answer.startswith("No. ") and "February 18" in answer.citations[0].quote, answer.answer
+    assert [e.status for e in events if isinstance(e, Evidence)] == ["checking", "kept"]
+    assert contradicted_sentences(answer, seeded.encode) == 0
+    assert_quotes_hold(answer)
+
+
+def test_a_denial_comes_from_a_sentence_about_the_same_people(seeded):
+    """"Blinken met ... President Tokayev" refutes "refuse to meet" too, but about the Kazakh president."""
+    answer = seeded.ask("Did Blinken refuse to meet the Uzbek president?",
+                        backend=Judging(responses=["unused"], judgement=0.1))
+    assert answer.answer.startswith("No. ") and "Uzbek" in answer.citations[0].quote, answer.answer
+
+
+def test_no_denial_where_nothing_refutes_the_statement(seeded):
+    answer = seeded.ask("Did Blinken meet Wang Yi on the sidelines of the Munich Security Conference?",
+                        backend=Judging(responses=["unused"], judgement=0.1))
+    assert answer.abstained, answer.answer
+
+
 def test_citations_carry_the_supporting_quote(seeded):
     n = marker_of(seeded, "Which Uzbek president did Blinken meet?", "Mirziyoyev")
     answer = seeded.ask("Which Uzbek president did Blinken meet?",
