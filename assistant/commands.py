@@ -47,7 +47,7 @@ def ingest(args) -> int:
 
         def progress(result):
             nonlocal paragraphs
-            paragraphs += result.paragraphs if result.status in ("added", "updated") else 0
+            paragraphs += result.paragraphs if result.wrote else 0
             bar.update(1)
             bar.set_postfix(paragraphs=paragraphs, refresh=False)
             if result.status == "failed":

@@ -31,6 +31,11 @@ class FileResult:
     reason: str | None = None
     paragraphs: int = 0
 
+    @property
+    def wrote(self) -> bool:
+        """Its paragraphs went into the store (a revised story's new version too)."""
+        return self.status in ("added", "updated", "revised")
+
     def to_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if v is not None}
 

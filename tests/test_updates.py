@@ -106,3 +106,15 @@ def test_a_store_without_sketches_gets_them_on_the_next_ingest(fresh, tmp_path):
     assert reopened.store.sketch(first.doc_id)
     reopened.remove(first.doc_id)
     assert reopened.store.sketch(first.doc_id) == frozenset()
+
+
+def test_the_progress_bar_counts_a_revised_storys_paragraphs(tmp_path, capsys):
+    from assistant.cli import main
+
+    (tmp_path / "in").mkdir()
+    news_file(tmp_path / "in", "a-ferry.txt", "Ferry returns", "2024-03-01", FERRY)
+    news_file(tmp_path / "in", "b-ferry-update.txt", "Ferry returns, then fails", "2024-03-08", [FERRY_NEWS, *FERRY])
+    results = Assistant(store=tmp_path / "other", backend="extractive").ingest([tmp_path / "in"]).results
+    assert [r.status for r in results] == ["added", "revised"]
+    assert main(["ingest", "--store", str(tmp_path / "store"), str(tmp_path / "in")]) == 0
+    assert f"paragraphs={sum(r.paragraphs for r in results)}" in capsys.readouterr().err
