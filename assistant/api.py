@@ -196,30 +196,28 @@ class Assistant:
         yield finish(composed.text if composed.cited else ABSTAIN_TEXT, composed, candidates, confidence)
 
     def _screen(self, backend: Backend, question: str, picked: list, timings: dict) -> tuple[list, float | None]:
-        """Of the top sources, at most PER_DOCUMENT per article (the game's name and the feat are often
-        told in neighbouring paragraphs, while a second article is a witness whose agreement or
-        disagreement the answer should show), those the backend itself judges to answer exactly this
-        question, best first; and the best judgement. Every source, and None, for backends that
-        cannot judge.
+        """Of the top sources, those the backend itself judges to answer exactly this question, at most
+        PER_DOCUMENT per article (its best judged: the game's name and the feat are often told in
+        neighbouring paragraphs, while a second article is a witness whose agreement or disagreement
+        the answer should show), best first; and the best judgement. Every source, and None, for
+        backends that cannot judge.
         Judging before generating means this abstention never follows a streamed answer, costs no
         generation, and the prompt holds only the paragraphs worth citing."""
         if self.settings.min_confidence <= 0:
             return picked, None
         started = time.perf_counter()
-        judged, per_document = [], Counter()
-        for source in picked:
-            if len(judged) == JUDGED_SOURCES:
-                break
-            if per_document[source.paragraph.doc_id] == PER_DOCUMENT:
-                continue  # it could not be kept: judge another article instead
-            per_document[source.paragraph.doc_id] += 1
+        judged = []
+        for source in picked[:JUDGED_SOURCES]:
             confidence = backend.confidence(question, source.text)
             if confidence is None:  # a backend that cannot judge
                 return picked, None
             judged.append((source, confidence))
         timings["check"] = time.perf_counter() - started
-        kept = [source for source, confidence in sorted(judged, key=lambda pair: -pair[1])
-                if confidence >= self.settings.min_confidence]
+        kept, per_document = [], Counter()
+        for source, confidence in sorted(judged, key=lambda pair: -pair[1]):
+            if confidence >= self.settings.min_confidence and per_document[source.paragraph.doc_id] < PER_DOCUMENT:
+                per_document[source.paragraph.doc_id] += 1
+                kept.append(source)
         return kept, max(confidence for _, confidence in judged)
 
 

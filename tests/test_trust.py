@@ -5,7 +5,6 @@ metadata, both sides of the sources' disagreement, misquotes caught by lookup.
 Chain logic runs on LangChain's fake chat models; the `slow` tests ask the real local model."""
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -153,22 +152,6 @@ def test_a_disagreeing_article_the_check_rejected_still_speaks_for_the_other_sid
     assert "Also," not in answer.answer  # an unvetted source that only adds something else stays out
     assert contradicted_sentences(answer, seeded.encode) == 0
     assert_quotes_hold(answer)
-
-
-def test_the_check_judges_a_second_article_before_a_third_paragraph_of_the_first(fresh):
-    judged = []
-
-    class Backend:
-        name = "judge"
-
-        def confidence(self, question, text):
-            judged.append(text)
-            return 0.9
-
-    picked = [SimpleNamespace(paragraph=SimpleNamespace(doc_id=doc), text=f"{doc}{i}")
-              for i, doc in enumerate("aaab")]
-    kept, best = fresh._screen(Backend(), "q", picked, {})
-    assert judged == ["a0", "a1", "b3"] and [s.text for s in kept] == ["a0", "a1", "b3"] and best == 0.9
 
 
 # ---- lookup verdicts -------------------------------------------------------------------------------
