@@ -5,7 +5,6 @@ metadata, both sides of the sources' disagreement, misquotes caught by lookup.
 Chain logic runs on LangChain's fake chat models; the `slow` tests ask the real local model."""
 from __future__ import annotations
 
-
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import Field
