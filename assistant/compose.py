@@ -10,7 +10,8 @@
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
   cited, unless the cited paragraphs support all its evidence: where the sources differ, the other
   side is shown. An article the check did not vouch for (or never judged) speaks only where the
-  cited paragraphs contradict it: stating the opposite of the answer is its own proof of relevance.
+  cited paragraphs contradict it and it was published within a month of them: stating the opposite
+  of the answer about the same story is its own proof of relevance.
 - A claim drawn from an article over a year older than the day asked (`as_of`) says the article's
   year where it is first cited: news goes stale, and the reader should know how old it is.
 """
@@ -31,6 +32,9 @@ MAX_WITNESSES = 2
 # paragraph often word it differently ("all five ... abstentions" / "the other four ... abstained"),
 # so "the same thing" is judged a little looser than support.
 UNVETTED_ON_TOPIC = 0.4
+# ... and is about the same story: news from another month that "contradicts" a figure is about
+# another event (a 2018 strike's 4,000 workers against this year's Boeing strike).
+SAME_STORY_DAYS = 30
 OLD_AFTER_DAYS = 365
 
 
@@ -133,6 +137,8 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
     for i, source in enumerate(sources):
         if len(cited) - len(composed.cited) >= MAX_WITNESSES or source.paragraph.doc_id in seen_docs:
             continue
+        if i >= vetted and not _same_story(source.paragraph, sources[composed.cited[0]].paragraph):
+            continue
         paragraph, spans = source.paragraph, list(source.spans)
         threshold = verifier.SUPPORT_THRESHOLD if i < vetted else UNVETTED_ON_TOPIC
         verdicts = verifier.check_many([(paragraph.text[a:b], t) for a, b in spans for t in cited_texts], encode,
@@ -150,6 +156,15 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
         quote = _unterminated(paragraph.text[span[0]:span[1]])
         text += f' {"But" if contradicted else "Also,"} {_outlet(paragraph)} says: "{quote}" [{len(cited)}].'
     return Composed(text, cited, quotes)
+
+
+def _same_story(paragraph, cited) -> bool:
+    """Dated within SAME_STORY_DAYS of the cited paragraph (or either undated)."""
+    try:
+        days = (datetime.date.fromisoformat(paragraph.date[:10]) - datetime.date.fromisoformat(cited.date[:10])).days
+    except (TypeError, ValueError):
+        return True
+    return abs(days) <= SAME_STORY_DAYS
 
 
 def without_attribution(sentence: str) -> str:

@@ -67,3 +67,29 @@ def test_a_draft_that_answers_stands():
     composed = compose.compose("What type of manufacturing plant is Victoria soon losing?", draft,
                                [evidence(VICTORIA, (0, len(VICTORIA)))], never_encode, judged=True)
     assert composed.text == text
+
+
+VOTE_CITED = ("However, the meeting with Central Asian states will not be as smooth as expected, given the recent UN "
+              "General Assembly resolution calling on Russia to end the war and leave Ukraine. While the resolution "
+              "was overwhelmingly approved — 141 to 7 — among the 32 abstentions were all five Central Asian states "
+              "and India, the destinations of Blinken's upcoming trip.")
+VOTE_OTHER = "Turkmenistan was absent, and the other four Central Asian countries abstained."
+
+
+def dated_evidence(doc: str, text: str, date: str) -> SimpleNamespace:
+    paragraph = Paragraph(paragraph_id=f"{doc}#p0", doc_id=doc, title=doc, author=None, date=date,
+                          source=f"{doc}.example", paragraph_index=0, char_start=0, char_end=len(text), text=text)
+    return SimpleNamespace(paragraph=paragraph, spans=((0, len(text)),), best=(0, len(text)), quote=text)
+
+
+@pytest.mark.parametrize("other_date, shown", [("2023-02-27", True), ("2020-02-27", False)])
+def test_an_unvetted_article_speaks_only_against_the_same_story(other_date, shown):
+    from vectorstore.embedding import encode
+
+    draft = Verified(text="All five Central Asian states abstained [1].", cited=[0], removed_sentences=0,
+                     repointed=0, abstained=False, quotes={0: (0, len(VOTE_CITED))})
+    sources = [dated_evidence("caliber", VOTE_CITED, "2023-02-28"), dated_evidence("other", VOTE_OTHER, other_date)]
+    composed = compose.compose("How did the Central Asian countries vote on the resolution?", draft, sources,
+                               lambda texts: encode("minilm", texts), judged=True, vetted=1)
+    assert ('But other.example' in composed.text) is shown, composed.text
+    assert composed.cited == ([0, 1] if shown else [0])
