@@ -60,6 +60,14 @@ def test_yes_no_polarity_comes_from_the_evidence_not_the_model(seeded):
     assert "does not allow" in answer.answer
 
 
+def test_the_polarity_word_starts_its_own_sentence(seeded):
+    n = marker_of(seeded, SANCTIONS_Q, "does not allow")
+    answer = seeded.ask(SANCTIONS_Q, backend=fake(
+        f"no, the Kazakh Foreign Ministers said Kazakhstan does not allow the use of its territory to avoid sanctions [{n}]."))
+    assert answer.answer.startswith("No. The Kazakh"), answer.answer
+    assert contradicted_sentences(answer, seeded.encode) == 0  # "No." is not read as part of the claim
+
+
 def test_a_false_premise_is_answered_no_from_the_paragraph_that_refutes_it(seeded):
     """The check judged no paragraph to answer "... on February 19?" (it happened on the 18th), so the
     answer used to abstain; the paragraph that refutes the premise answers "No" instead."""

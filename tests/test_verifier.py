@@ -122,3 +122,11 @@ def test_a_vote_choice_belongs_to_the_group_named_with_it(encode, claim, paragra
 def test_support_outside_a_vote_is_not_a_vote_choice(encode):
     paragraph = "Biden's support for the swap overrides opposition from the Department of Justice."
     assert verifier.check("The Department of Justice supported the swap", paragraph, encode).reason != "vote"
+
+
+def test_a_verbatim_quote_is_never_contradicted_by_its_own_paragraph(encode):
+    """The count rule read "96th" against "13 nominations" in the paragraph's own sentence."""
+    paragraph = ('Christopher Nolan\'s atomic bomb biopic "Oppenheimer" cemented itself as an awards-season powerhouse '
+                 "Tuesday morning, scoring 13 nominations for the 96th Academy Awards.")
+    claim = paragraph.rstrip(".") + " ."  # as a cited sentence reads once its marker is taken out
+    assert check(claim, paragraph, encode).label == verifier.SUPPORTED
