@@ -10,12 +10,9 @@ Such a draft is replaced by the evidence quote (assistant/compose.py).
 """
 from __future__ import annotations
 
-import re
-
 from assistant import language
+from assistant.citations import MARKER
 from ingest.text import content_words, inflection_stem, prefix_stem, tokenize
-
-MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 
 
 def shortfall(question: str, answer: str, cited_texts: list[str]) -> str | None:

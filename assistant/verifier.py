@@ -58,8 +58,9 @@ def lexical_recall(claim_words: set[str], text: str) -> float:
 
 def quoted(claim: str, paragraph: str) -> bool:
     """The claim is the paragraph's own words, in order (at least MIN_QUOTED_WORDS content words)."""
-    words = tokenize(claim)
-    return len(content_words(claim)) >= MIN_QUOTED_WORDS and f" {' '.join(words)} " in f" {' '.join(tokenize(paragraph))} "
+    if len(content_words(claim)) < MIN_QUOTED_WORDS:
+        return False
+    return f" {' '.join(tokenize(claim))} " in f" {' '.join(tokenize(paragraph))} "
 
 
 def check_many(pairs: list[tuple[str, str]], encode, threshold: float = SUPPORT_THRESHOLD) -> list[Verdict]:
