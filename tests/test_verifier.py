@@ -130,3 +130,55 @@ def test_a_verbatim_quote_is_never_contradicted_by_its_own_paragraph(encode):
                  "Tuesday morning, scoring 13 nominations for the 96th Academy Awards.")
     claim = paragraph.rstrip(".") + " ."  # as a cited sentence reads once its marker is taken out
     assert check(claim, paragraph, encode).label == verifier.SUPPORTED
+
+
+# ---- dates, years and names the small parser alone misses (bench/verifier.py perturbations) ---------
+RAILWAY = ("The first railway steam locomotive was built by Richard Trevithick and, on 21 February 1804, the "
+           "world's first railway journey took place. Trevithick visited the Newcastle area later in 1804.")
+REFORMATION = ("Lefevre, a professor at the University of Paris, published his French translation of the New "
+               "Testament in 1523, followed by the whole Bible in the French language in 1530.")
+REVOLUTIONS = ("It has been used in the Singing Revolution, and recently with the 2003 Rose Revolution in Georgia "
+               "and the 2004 Orange Revolution in Ukraine.")
+RHINE = "Near Sankt Goarshausen, the Rhine flows around the famous rock Lorelei, past the Aare's old mouth."
+FRESNO = "Its major thoroughfares are Kings Canyon Avenue and Clovis Avenue."
+ASTANA = ("In Astana, the US Secretary of State attended the C5+1 meeting. In the meeting, Secretary Blinken "
+          "emphasised that Russia's actions have presented challenges. Blinken met with Kazakhstan's Foreign "
+          "Minister, Mukhtar Tileuberdi, and the United Nations General Assembly was mentioned.")
+
+
+@pytest.mark.parametrize("claim, paragraph", [
+    ("The world's first railway journey took place on 22 February 1804.", RAILWAY),  # "1804" elsewhere is no day
+    ("Lefevre published his French translation of the New Testament in 1524.", REFORMATION),  # a year is exact
+    ("It was used with the 2004 Rose Revolution in Georgia and the 2004 Orange Revolution in Ukraine.", REVOLUTIONS),
+])
+def test_a_shifted_year_or_day_is_contradicted(claim, paragraph, encode):
+    verdict = check(claim, paragraph, encode)
+    assert verdict.label == "contradicted", verdict
+    assert verdict.reason in ("date", "number")
+
+
+@pytest.mark.parametrize("claim, paragraph", [
+    ("Its major thoroughfares are Balch Avenue and Clovis Avenue.", FRESNO),  # "Avenue" does not name the street
+    ("Near Sankt Goarshausen, the Aare flows around the famous rock Lorelei.", RHINE),  # untagged proper noun
+    ("Near Sankt Goarshausen, the Mosel flows around the famous rock Lorelei.", RHINE),
+])
+def test_a_swapped_place_is_not_supported(claim, paragraph, encode):
+    assert check(claim, paragraph, encode).label != "supported"
+
+
+@pytest.mark.parametrize("claim", [
+    "Blinken attended the C5+1 meeting in Astana.",  # "the US Secretary of State" is no other person
+    "Kazakhstan's Foreign Minister, Mukhtar Tileuberdi, met with Blinken.",
+    "The UN General Assembly was mentioned.",  # acronym
+])
+def test_titles_and_acronyms_still_support(claim, encode):
+    assert check(claim, ASTANA, encode).label == "supported"
+
+
+def test_names_match_by_their_distinctive_words():
+    from assistant.names import name_in
+
+    assert name_in("Antony Blinken", "Secretary Blinken spoke")
+    assert name_in("United Nations", "the UN voted") and name_in("UN", "the United Nations voted")
+    assert not name_in("Balch Avenue", "Kings Canyon Avenue")
+    assert not name_in("AC", "according to the report")  # an acronym is a word of its own
