@@ -4,9 +4,10 @@
   a term its sources lack (assistant/substance.py), while the source check vouched for a source:
   the answer is that source's evidence sentence, quoted and cited (the model could not beat it).
 - A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
-  statement against the cited evidence, never from the model's first word. When the source check
-  kept nothing, a paragraph that contradicts the statement (about the same people) still answers
-  "No": a false premise is why nothing "answers" the question.
+  statement against the cited evidence, never from the model's first word. Unless what the source
+  check kept supports the statement, a paragraph that contradicts it (about the same people)
+  answers "No": the check's judge tends to reject the paragraph that says "does not" (it reads the
+  question as a claim), and a false premise is why nothing "answers" it.
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
   cited, unless the cited paragraphs support all its evidence: where the sources differ, the other
   side is shown. An article the check did not vouch for (or never judged) speaks only where the
@@ -65,12 +66,13 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     return _with_witnesses(composed, sources, vetted, encode) if judged else composed
 
 
-def denial(question: str, sources: list, encode) -> Composed | None:
+def denial(question: str, sources: list, encode, kept: list[str] = ()) -> Composed | None:
     """"No. <the sentence that refutes it> [1]." for a yes/no question whose whole statement a source
     contradicts, the refuting sentence naming everyone the statement names unless the names differ;
-    else None. Not the bare core: without its modifiers ("the Uzbek president" -> "president") the
-    statement would be refuted by a sentence about someone else."""
-    if not (evidence.is_yes_no(question) and sources):
+    else None, and None when the paragraphs the check `kept` support it (their "Yes" is the answer; a
+    witness may then show the other side). Not the bare core: without its modifiers ("the Uzbek
+    president" -> "president") the statement would be refuted by a sentence about someone else."""
+    if not (evidence.is_yes_no(question) and sources) or kept and polarity(question, list(kept), encode) == "Yes":
         return None
     claim = evidence.as_claim(question)
     verdicts = verifier.check_many([(claim, s.paragraph.text) for s in sources], encode)
@@ -111,17 +113,21 @@ def _article(paragraph) -> str:
     return f'a {year} article, "{_clip(paragraph.title, 60)}"'
 
 
-def _with_polarity(question: str, composed: Composed, sources: list, encode) -> Composed:
-    """"No" when the cited evidence contradicts the question's statement or its bare core, "Yes"
-    when it supports the statement; otherwise no polarity is claimed."""
-    texts = [sources[i].paragraph.text for i in composed.cited]
+def polarity(question: str, texts: list[str], encode) -> str | None:
+    """"No" when a text contradicts the question's statement or its bare core; "Yes" when one supports
+    the statement and speaks of its predicate; else None: the texts do not settle the question."""
     claims = [c for c in (evidence.as_claim(question), evidence.core_claim(question)) if c]
     verdicts = verifier.check_many([(c, t) for c in claims for t in texts], encode)
     if any(v.label == verifier.CONTRADICTED for v in verdicts):
-        word = "No"
-    elif any(v.supported for v in verdicts[:len(texts)]):
-        word = "Yes"
-    else:
+        return "No"
+    if any(v.supported and language.predicate_stated(claims[0], t[v.start:v.end]) for v, t in zip(verdicts, texts)):
+        return "Yes"
+    return None
+
+
+def _with_polarity(question: str, composed: Composed, sources: list, encode) -> Composed:
+    word = polarity(question, [sources[i].paragraph.text for i in composed.cited], encode)
+    if word is None:
         return composed
     rest = LEADING_POLARITY.sub("", composed.text)
     return Composed(f"{word}. {rest[:1].upper()}{rest[1:]}", composed.cited, composed.quotes)

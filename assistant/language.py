@@ -14,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from assistant import dates
 from assistant.names import is_generic, name_in
 from ingest.text import prefix_stem
 
@@ -35,17 +36,6 @@ ANTONYMS = {frozenset(pair) for pair in (
 ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "appos", "poss", "compound"})
 SWAPPABLE = frozenset({"PERSON", "GPE", "NORP", "LOC"})  # a missing one where the span names another: swapped
 NAME_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
-MONTHS = {m: i for i, names in enumerate((
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-    ("nov", "november"), ("dec", "december")), 1) for m in names}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-DATE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
-    r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b",
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?(?:\s+(?P<year>\d{4}))?\b",
-    r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4})\b)?",
-    r"\b" + _MONTH + r",?\s+(?P<year>\d{4})\b",
-    r"\b(?P<year>1[89]\d\d|20\d\d)\b")]
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split()) if w != "_"}
@@ -101,7 +91,7 @@ def facts(text: str) -> Facts:
     for token in doc:
         if token.pos_ in ("VERB", "AUX", "ADJ", "NOUN") or token.lemma_.lower() in _ANTONYM_WORDS:
             polarity.setdefault(token.lemma_.lower(), []).append(negated.get(token.i, 0) % 2 == 0)
-    dates = _dates(text)[0]
+    stated_dates = dates.found(text)[0]
     numbers = numbers_in(text)
     entities = [e for e in doc.ents if e.label_ in NAME_LABELS]
     names = tuple((e.text, e.label_) for e in entities)
@@ -111,7 +101,7 @@ def facts(text: str) -> Facts:
              if root.dep_ in ROLE_DEPENDENCIES and root.head.i != root.i and root.head.pos_ != "ADP"}
     proper = tuple(t.text for t in doc if t.text[:1].isupper() and len(t.text) > 1 and t.ent_type_ != "PERSON"
                    and (t.ent_type_ in NAME_LABELS or t.pos_ == "PROPN" and not t.ent_type_))
-    return Facts(polarity, numbers, dates, names, roles, tuple(_counts(doc)), proper)
+    return Facts(polarity, numbers, stated_dates, names, roles, tuple(_counts(doc)), proper)
 
 
 _ANTONYM_WORDS = frozenset(w for pair in ANTONYMS for w in pair)
@@ -149,25 +139,9 @@ def _negation_targets(token):
     return [head]
 
 
-def _dates(text: str):
-    found, taken = [], []
-    for pattern in DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            parts = m.groupdict()
-            month = MONTHS.get((parts.get("month") or "").lower()) or (int(parts["mon"]) if parts.get("mon") else None)
-            day = int(parts["day"]) if parts.get("day") else None
-            if day is not None and not 1 <= day <= 31:
-                continue
-            found.append((int(parts["year"]) if parts.get("year") else None, month, day))
-            taken.append((m.start(), m.end()))
-    return tuple(found), taken
-
-
 def numbers_in(text: str) -> tuple[float, ...]:
     """The figures `text` states, its dates left out ("May 5, 2023" is no figure)."""
-    return tuple(_numbers(text, _dates(text)[1]))
+    return tuple(_numbers(text, dates.found(text)[1]))
 
 
 def _numbers(text: str, skip: list[tuple[int, int]]):
@@ -212,9 +186,9 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         return "number", f"the claim says {_show(missing[0])}, the source says " + \
             ", ".join(_show(n) for n in s.numbers[:3])
     for date in dict.fromkeys(c.dates):  # the paragraph must state it as often, down to the day, elsewhere
-        differing = [d for d in s.dates if _comparable(date, d) and not _same_date(date, d)]
-        if differing and sum(_covers(d, date) for d in p.dates) < c.dates.count(date):
-            return "date", f"the claim says {_show_date(date)}, the source says {_show_date(differing[0])}"
+        differing = [d for d in s.dates if dates.comparable(date, d) and not dates.same(date, d)]
+        if differing and sum(dates.covers(d, date) for d in p.dates) < c.dates.count(date):
+            return "date", f"the claim says {dates.show(date)}, the source says {dates.show(differing[0])}"
     for role, name in c.roles.items():
         other = s.roles.get(role)
         if other and not name_in(name, other) and not name_in(other, name):
@@ -239,12 +213,24 @@ def _stated(lemma: str, polarity: dict) -> set:
     return stated
 
 
+def predicate_stated(claim: str, span: str) -> bool:
+    """The span speaks of the claim's main predicate, either way: "carry" for "BSkyB does carry any
+    control", the complement of "be" ("the capital" for "Astana is the capital"). Sharing the other
+    words ("picture quality") is not enough for a "Yes"."""
+    root = next((t for t in parse(claim) if t.dep_ == "ROOT"), None)
+    if root is None:
+        return False
+    heads = [c for c in root.children if c.dep_ in ("attr", "acomp")] if root.lemma_ == "be" else []
+    polarity = facts(span).polarity
+    return any(_stated(t.lemma_.lower(), polarity) for t in heads or [root])
+
+
 def missing_fact(claim: str, paragraph: str) -> str | None:
     """A figure, date or name the claim adds that the paragraph never states: not supported by it."""
     c, p = facts(claim), facts(paragraph)
     if any(not _has_number(n, p.numbers) for n in c.numbers):
         return "number"
-    if any(not any(_same_date(d, x) for x in p.dates) for d in c.dates):
+    if any(not any(dates.same(d, x) for x in p.dates) for d in c.dates):
         return "date"
     return None if names_stated(claim, paragraph) else "name"
 
@@ -263,28 +249,8 @@ def _has_number(value: float, numbers) -> bool:
     return any(abs(value - n) <= tolerance for n in numbers)
 
 
-def _comparable(a, b) -> bool:
-    return any(x is not None and y is not None for x, y in zip(a, b))
-
-
-def _covers(stated, claimed) -> bool:
-    """`stated` gives every part of `claimed`, equal: "21 February 1804" covers "February 21", "1804" does not."""
-    return all(x is None or x == y for x, y in zip(claimed, stated))
-
-
-def _same_date(a, b) -> bool:
-    """Compatible: every part both dates give is equal, and they share at least one part."""
-    shared = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
-    return bool(shared) and all(x == y for x, y in shared)
-
-
 def _show(n: float) -> str:
     return f"{n:,.0f}" if n == int(n) else f"{n:g}"
-
-
-def _show_date(d) -> str:
-    year, month, day = d
-    return "-".join(f"{v:02d}" if i else str(v) for i, v in enumerate((year, month, day)) if v is not None)
 
 
 def stated_share(claimed: Facts, text: str) -> float:

@@ -23,7 +23,8 @@ bay park county city province district state states republic kingdom empire univ
 institute museum church hospital party union council committee assembly congress court department ministry
 agency bureau office company group association foundation corporation inc corp day war battle act law treaty
 program programme center centre national international federal royal general""".split())
-FUZZY_SAME = 80  # rapidfuzz ratio at which two words are one name spelled two ways
+FUZZY_SAME = 80  # rapidfuzz ratio at which two words are one name spelled two ways ...
+FUZZY_MIN_LENGTH = 6  # ... long ones: "Mirzoyev"/"Mirziyoyev", not "Opill"/"pill"
 MIN_STEM = 4  # "Uzbek" names "Uzbekistan"; shorter words must match whole
 
 
@@ -47,8 +48,8 @@ def _word_in(word: str, words: list[str], tokens: set[str], acronyms: set[str]) 
     if _is_acronym(word):
         return word.lower() in tokens or word.lower() in acronyms
     w = word.lower()
-    return any(w == x or x.startswith(w) or w.startswith(x) and len(x) >= MIN_STEM or fuzz.ratio(w, x) >= FUZZY_SAME
-               for x in words)
+    return any(w == x or x.startswith(w) or w.startswith(x) and len(x) >= MIN_STEM
+               or min(len(w), len(x)) >= FUZZY_MIN_LENGTH and fuzz.ratio(w, x) >= FUZZY_SAME for x in words)
 
 
 def _is_acronym(word: str) -> bool:

@@ -62,7 +62,7 @@ def change_number(sentence: str, rng: random.Random) -> str | None:
 
 
 def shift_date(sentence: str) -> str | None:
-    from assistant.language import DATE_PATTERNS
+    from assistant.dates import DATE_PATTERNS
 
     for pattern in DATE_PATTERNS[:-1]:
         match = pattern.search(sentence)

@@ -16,6 +16,8 @@ VICTORIA = ("Historically, Victoria has been the base for the manufacturing plan
             "mean that Australia will no longer be a base for the global car industry.")
 GAMMA = ("Gamma delta T cells (γδ T cells) possess an alternative T cell receptor (TCR) as opposed to CD4+ and "
          "CD8+ (αβ) T cells and share the characteristics of helper T cells, cytotoxic T cells and NK cells.")
+WATT = ("Watt independently discovered latent heat, which was confirmed by the original discoverer Joseph Black, "
+        "who also advised Watt on experimental procedures.")
 
 
 @pytest.mark.parametrize("question, answer, source, expected", [
@@ -33,6 +35,11 @@ GAMMA = ("Gamma delta T cells (γδ T cells) possess an alternative T cell recep
     ("The former CEO of which clothing retailer was arrested over sex-trafficking allegations?",
      "Mike Jeffries, the former chief executive of Abercrombie & Fitch, was arrested [1].",
      "Michael Jeffries, the former chief executive of Abercrombie & Fitch, was arrested on Tuesday.", None),
+    ("What concept, originally discovered by Black, was later discovered independently by Watt?",
+     "The concept, originally discovered by Joseph Black, was later discovered independently by James Watt [1].",
+     WATT, "echo"),  # first names of the people asked about are no answer
+    ("What concept, originally discovered by Black, was later discovered independently by Watt?",
+     "Watt independently discovered latent heat, first discovered by Joseph Black [1].", WATT, None),
 ])
 def test_shortfall(question, answer, source, expected):
     assert shortfall(question, answer, [source]) == expected

@@ -87,6 +87,27 @@ def test_a_denial_comes_from_a_sentence_about_the_same_people(seeded):
     assert answer.answer.startswith("No. ") and "Uzbek" in answer.citations[0].quote, answer.answer
 
 
+def test_the_refuting_paragraph_answers_no_when_the_judge_kept_only_others(seeded):
+    """The judge reads the question as a claim and rejects the paragraph that says "does not"; what it
+    kept instead does not support the statement, so the rejected paragraph answers."""
+    answer = seeded.ask(SANCTIONS_Q, backend=Judging(responses=["Kazakhstan allows it [1]."], judgement=0.9,
+                                                     judgements={"does not allow": 0.1}))
+    assert answer.answer.startswith("No. ") and "does not allow" in answer.citations[0].quote, answer.answer
+    assert contradicted_sentences(answer, seeded.encode) == 0
+
+
+def test_yes_needs_a_paragraph_that_speaks_of_the_predicate(seeded):
+    """Sharing "picture quality" with the statement is not saying that BSkyB carries control."""
+    from assistant.compose import polarity
+
+    question = "Does BSkyB carry any control over the picture quality of a channel?"
+    selling = ("Key selling points were the improvement in picture and sound quality, increased number of channels "
+               "and an interactive service, and BSkyB competed with cable services.")
+    assert polarity(question, [selling], seeded.encode) is None
+    assert polarity(question, ["BSkyB carries control over the picture quality of each channel."], seeded.encode) == "Yes"
+    assert polarity(question, ["BSkyB does not carry any control over picture quality."], seeded.encode) == "No"
+
+
 def test_no_denial_where_nothing_refutes_the_statement(seeded):
     answer = seeded.ask("Did Blinken meet Wang Yi on the sidelines of the Munich Security Conference?",
                         backend=Judging(responses=["unused"], judgement=0.1))

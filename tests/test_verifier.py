@@ -182,3 +182,4 @@ def test_names_match_by_their_distinctive_words():
     assert name_in("United Nations", "the UN voted") and name_in("UN", "the United Nations voted")
     assert not name_in("Balch Avenue", "Kings Canyon Avenue")
     assert not name_in("AC", "according to the report")  # an acronym is a word of its own
+    assert name_in("Mirzoyev", "Shavkat Mirziyoyev") and not name_in("Opill", "a birth control pill")
