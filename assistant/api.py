@@ -10,7 +10,7 @@ from typing import Iterator
 import numpy as np
 
 from assistant import chat as chat_rewrite
-from assistant import citations, compose, headers
+from assistant import citations, compose, headers, language
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.evidence import select as select_evidence
 from assistant.lookup import lookup
@@ -158,8 +158,10 @@ class Assistant:
 
         relevant = bool(hits) and max(h.score for h in hits) >= self.settings.min_relevance
         chosen_evidence = select_evidence(standalone, hits, self.encode) if relevant else []
-        picked = [s for s in chosen_evidence if not outside_window(standalone, s.paragraph.date, as_of)]
-        abstain_text = OUT_OF_WINDOW_TEXT if chosen_evidence and not picked else ABSTAIN_TEXT
+        in_window = [s for s in chosen_evidence if not outside_window(standalone, s.paragraph.date, as_of)]
+        picked = [s for s in in_window  # about what the question names (places aside)
+                  if language.names_something_asked(standalone, f"{s.paragraph.title}\n{s.paragraph.text}")]
+        abstain_text = OUT_OF_WINDOW_TEXT if chosen_evidence and not in_window else ABSTAIN_TEXT
         timings["evidence"] = time.perf_counter() - started
         if evidence and picked:
             yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))

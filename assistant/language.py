@@ -35,6 +35,7 @@ ANTONYMS = {frozenset(pair) for pair in (
 # Tokayev") swapped for another is a contradiction; prepositions ("in Astana") are too loose a frame
 ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "appos", "poss", "compound"})
 SWAPPABLE = frozenset({"PERSON", "GPE", "NORP", "LOC"})  # a missing one where the span names another: swapped
+PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
 NAME_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -223,6 +224,18 @@ def predicate_stated(claim: str, span: str) -> bool:
     heads = [c for c in root.children if c.dep_ in ("attr", "acomp")] if root.lemma_ == "be" else []
     polarity = facts(span).polarity
     return any(_stated(t.lemma_.lower(), polarity) for t in heads or [root])
+
+
+def names_something_asked(question: str, text: str) -> bool:
+    """`text` names someone or something the question names, or the question names no one but places:
+    a paragraph naming none of it is about something else (a 2023 dog-breed ban for "What is the
+    Labour government to ban in England and Wales?"). Places and nationalities do not count: a
+    national paper's story rarely says which country it happens in."""
+    asked = facts(question)
+    places = {w for name, label in asked.names if label in PLACE_LABELS for w in name.split()}
+    wanted = [name for name, label in asked.names if label not in PLACE_LABELS] + \
+        [w for w in asked.proper if w not in places and not is_generic(w)]
+    return not wanted or any(name_in(name, text) for name in wanted)
 
 
 def missing_fact(claim: str, paragraph: str) -> str | None:

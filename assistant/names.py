@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from rapidfuzz import fuzz
 
@@ -47,7 +48,7 @@ def is_generic(word: str) -> bool:
 def _word_in(word: str, words: list[str], tokens: set[str], acronyms: set[str]) -> bool:
     if _is_acronym(word):
         return word.lower() in tokens or word.lower() in acronyms
-    w = word.lower()
+    w = _plain(word.lower())
     return any(w == x or x.startswith(w) or w.startswith(x) and len(x) >= MIN_STEM
                or min(len(w), len(x)) >= FUZZY_MIN_LENGTH and fuzz.ratio(w, x) >= FUZZY_SAME for x in words)
 
@@ -60,14 +61,20 @@ def _is_acronym(word: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _index(text: str) -> tuple[list[str], set[str], set[str]]:
     """The text's words (lower-cased, 3+ letters), every token (dots removed: "U.S." -> "us"), and the
-    acronyms of its runs of capitalised words ("United Nations General Assembly" -> un, ung, unga, ...)."""
-    words = [w.lower() for w in words_in(text) if len(w) > 2]
+    acronyms of its runs of capitalised words ("United Nations General Assembly" -> un, ung, unga, ...;
+    "Intergovernmental Panel on Climate Change" -> ipcc)."""
+    words = [_plain(w.lower()) for w in words_in(text) if len(w) > 2]
     tokens = {re.sub(r"\.", "", t).lower() for t in re.findall(r"\w+(?:\.\w+)*\.?", text)}
     acronyms: set[str] = set()
-    for run in re.findall(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|the|for)\s+)?[A-Z][\w'’-]*)+", text):
+    for run in re.findall(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|the|for|on|in)\s+)?[A-Z][\w'’-]*)+", text):
         capitals = [w[0].lower() for w in run.split() if w[0].isupper()]
         acronyms |= {"".join(capitals[i:j]) for i in range(len(capitals)) for j in range(i + 2, len(capitals) + 1)}
     return words, tokens, acronyms
+
+
+def _plain(word: str) -> str:
+    """Without accents: "Céloron" is "Celoron" (and so, by its spelling, the question's "Celeron")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _acronym_of(words: list[str]) -> str:

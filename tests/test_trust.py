@@ -108,6 +108,14 @@ def test_yes_needs_a_paragraph_that_speaks_of_the_predicate(seeded):
     assert polarity(question, ["BSkyB does not carry any control over picture quality."], seeded.encode) == "No"
 
 
+def test_paragraphs_that_name_no_one_the_question_names_do_not_answer(seeded):
+    """The vote paragraphs are about Central Asia and Ukraine, but not about Stoltenberg: answering
+    from them would answer another question (places alone do not make a paragraph on subject)."""
+    question = "What did Jens Stoltenberg say about the Central Asian vote on Ukraine?"
+    answer = seeded.ask(question, backend=fake("Four Central Asian countries abstained [1]."))
+    assert answer.abstained, answer.answer
+
+
 def test_no_denial_where_nothing_refutes_the_statement(seeded):
     answer = seeded.ask("Did Blinken meet Wang Yi on the sidelines of the Munich Security Conference?",
                         backend=Judging(responses=["unused"], judgement=0.1))

@@ -183,3 +183,16 @@ def test_names_match_by_their_distinctive_words():
     assert not name_in("Balch Avenue", "Kings Canyon Avenue")
     assert not name_in("AC", "according to the report")  # an acronym is a word of its own
     assert name_in("Mirzoyev", "Shavkat Mirziyoyev") and not name_in("Opill", "a birth control pill")
+
+
+@pytest.mark.parametrize("question, text, on_subject", [
+    ("The Labour government is to ban what in England and Wales?", "U.K. pet owners face a ban on a dog breed.", False),
+    ("Which item was removed from school menus across the United States?", "Kraft Heinz Lunchables removed", True),
+    ("How many lead authors does an IPCC report chapter have?", "Intergovernmental Panel on Climate Change", True),
+    ("How were leaders feeling about news from the Celeron expedition?", "In his report, Céloron wrote", True),
+    ("Who won the vote in Lisbon?", "Ana Costa won the marathon.", True),  # places alone ask about no one
+])
+def test_a_paragraph_is_on_subject_when_it_names_someone_the_question_names(question, text, on_subject):
+    from assistant.language import names_something_asked
+
+    assert names_something_asked(question, text) is on_subject
