@@ -166,12 +166,12 @@ class Assistant:
         if evidence and picked:
             yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))
         sources, confidence = self._screen(chosen, standalone, picked, timings) if picked else ([], None)
-        denied = None if confidence is None else compose.denial(standalone, picked[:JUDGED_SOURCES], self.encode,
-                                                                kept=[s.paragraph.text for s in sources])
+        denied = None if sources or confidence is None else compose.denial(standalone, picked[:JUDGED_SOURCES],
+                                                                           self.encode)
         if evidence and picked:
             shown = [picked[i] for i in denied.cited] if denied else sources
             yield Evidence("kept" if shown else "rejected", _quotes(shown))
-        if denied:  # a paragraph refutes it: a false premise, or the one the check's judge misread
+        if denied:  # a false premise: nothing answers the question, a paragraph refutes it
             text = compose.dated(denied, picked, as_of).text
             yield text
             yield finish(text, denied, picked, confidence)

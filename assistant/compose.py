@@ -4,10 +4,11 @@
   a term its sources lack (assistant/substance.py), while the source check vouched for a source:
   the answer is that source's evidence sentence, quoted and cited (the model could not beat it).
 - A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
-  statement against the cited evidence, never from the model's first word. Unless what the source
-  check kept supports the statement, a paragraph that contradicts it (about the same people)
-  answers "No": the check's judge tends to reject the paragraph that says "does not" (it reads the
-  question as a claim), and a false premise is why nothing "answers" it.
+  statement against the cited evidence, never from the model's first word. When the cited evidence
+  settles neither way, or the check kept nothing, a candidate paragraph that contradicts the
+  statement (about the same people) answers "No": the check's judge tends to reject the paragraph
+  that says "does not" (it reads the question as a claim), and a false premise is why nothing
+  "answers" it.
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
   cited, unless the cited paragraphs support all its evidence: where the sources differ, the other
   side is shown. An article the check did not vouch for (or never judged) speaks only where the
@@ -62,26 +63,30 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     else:
         composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
     if yes_no:
-        composed = _with_polarity(question, composed, sources, encode)
+        word = polarity(question, [sources[i].paragraph.text for i in composed.cited], encode)
+        if word is None and judged:  # the judge may have rejected the paragraph that says "does not"
+            return denial(question, sources, encode) or composed
+        composed = _with_polarity(word, composed)
     return _with_witnesses(composed, sources, vetted, encode) if judged else composed
 
 
-def denial(question: str, sources: list, encode, kept: list[str] = ()) -> Composed | None:
+def denial(question: str, sources: list, encode) -> Composed | None:
     """"No. <the sentence that refutes it> [1]." for a yes/no question whose whole statement a source
     contradicts, the refuting sentence naming everyone the statement names unless the names differ;
-    else None, and None when the paragraphs the check `kept` support it (their "Yes" is the answer; a
-    witness may then show the other side). Not the bare core: without its modifiers ("the Uzbek
-    president" -> "president") the statement would be refuted by a sentence about someone else."""
-    if not (evidence.is_yes_no(question) and sources) or kept and polarity(question, list(kept), encode) == "Yes":
+    else None. Not the bare core: without its modifiers ("the Uzbek president" -> "president") the
+    statement would be refuted by a sentence about someone else."""
+    if not (evidence.is_yes_no(question) and sources):
         return None
     claim = evidence.as_claim(question)
     verdicts = verifier.check_many([(claim, s.paragraph.text) for s in sources], encode)
-    for i, verdict in enumerate(verdicts):
-        span = sources[i].paragraph.text[verdict.start:verdict.end]
-        if verdict.label == verifier.CONTRADICTED and (verdict.reason == "name" or language.names_stated(claim, span)):
-            return Composed(f"No. {_unterminated(span)} [1].", [i],
-                            {i: (verdict.start, verdict.end)})
-    return None
+    refuting = [(verdict.score, -i, i, verdict) for i, verdict in enumerate(verdicts)
+                if verdict.label == verifier.CONTRADICTED and (verdict.reason == "name" or language.names_stated(
+                    claim, sources[i].paragraph.text[verdict.start:verdict.end]))]
+    if not refuting:
+        return None
+    *_, i, verdict = max(refuting)  # the sentence most about the statement: "made no disparaging remarks"
+    span = sources[i].paragraph.text[verdict.start:verdict.end]
+    return Composed(f"No. {_unterminated(span)} [1].", [i], {i: (verdict.start, verdict.end)})
 
 
 def dated(composed: Composed, sources: list, as_of: datetime.date) -> Composed:
@@ -125,8 +130,7 @@ def polarity(question: str, texts: list[str], encode) -> str | None:
     return None
 
 
-def _with_polarity(question: str, composed: Composed, sources: list, encode) -> Composed:
-    word = polarity(question, [sources[i].paragraph.text for i in composed.cited], encode)
+def _with_polarity(word: str | None, composed: Composed) -> Composed:
     if word is None:
         return composed
     rest = LEADING_POLARITY.sub("", composed.text)

@@ -116,6 +116,16 @@ def test_paragraphs_that_name_no_one_the_question_names_do_not_answer(seeded):
     assert answer.abstained, answer.answer
 
 
+def test_a_kept_paragraph_that_settles_the_question_is_the_answer(seeded):
+    """The cited paragraph says "made no disparaging remarks": that "No." stands, and no other
+    refuting paragraph ("remained silent when it came to labelling Russia a threat") replaces it."""
+    question = "Did the Central Asian countries make disparaging remarks about Moscow?"
+    n = marker_of(seeded, question, "no disparaging remarks")
+    answer = seeded.ask(question, backend=Judging(
+        responses=[f"No, they made no disparaging remarks about Moscow [{n}]."], judgement=0.9))
+    assert answer.answer.startswith("No. ") and "no disparaging remarks" in answer.citations[0].quote, answer.answer
+
+
 def test_no_denial_where_nothing_refutes_the_statement(seeded):
     answer = seeded.ask("Did Blinken meet Wang Yi on the sidelines of the Munich Security Conference?",
                         backend=Judging(responses=["unused"], judgement=0.1))
