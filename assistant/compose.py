@@ -79,12 +79,12 @@ def denial(question: str, sources: list, encode) -> Composed | None:
         return None
     claim = evidence.as_claim(question)
     verdicts = verifier.check_many([(claim, s.paragraph.text) for s in sources], encode)
-    refuting = [(verdict.score, -i, i, verdict) for i, verdict in enumerate(verdicts)
-                if verdict.label == verifier.CONTRADICTED and (verdict.reason == "name" or language.names_stated(
-                    claim, sources[i].paragraph.text[verdict.start:verdict.end]))]
+    refuting = [i for i, v in enumerate(verdicts) if v.label == verifier.CONTRADICTED and (
+        v.reason == "name" or language.names_stated(claim, sources[i].paragraph.text[v.start:v.end]))]
     if not refuting:
         return None
-    *_, i, verdict = max(refuting)  # the sentence most about the statement: "made no disparaging remarks"
+    i = max(refuting, key=lambda j: (verdicts[j].score, -j))  # the sentence most about the statement
+    verdict = verdicts[i]
     span = sources[i].paragraph.text[verdict.start:verdict.end]
     return Composed(f"No. {_unterminated(span)} [1].", [i], {i: (verdict.start, verdict.end)})
 

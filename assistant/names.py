@@ -32,7 +32,7 @@ MIN_STEM = 4  # "Uzbek" names "Uzbekistan"; shorter words must match whole
 def name_in(name: str, text: str) -> bool:
     """`text` names what `name` names: one of its distinctive words (or its acronym) is there."""
     wanted = [w for w in words_in(name) if w.lower() not in FILLERS and (len(w) > 2 or _is_acronym(w))]
-    distinctive = [w for w in wanted if w.lower() not in GENERIC_NAME_WORDS] or wanted
+    distinctive = [w for w in wanted if not is_generic(w)] or wanted
     if not distinctive:
         return True
     words, tokens, acronyms = _index(text)

@@ -4,9 +4,10 @@ Verification checks each claim against its paragraph, but a claim can pass witho
 "Victoria soon losing manufacturing plants [1]." repeats the question ("What type of manufacturing
 plant is Victoria soon losing?"), and "... a different version of the vitamin D receptor [1]" shares
 so many words with its paragraph that one invented term ("vitamin", nowhere in it) slips through.
-The words a draft adds to its question are its answer (the first name of someone the question names
-is no answer: "... discovered by Joseph Black ... by James Watt" for "discovered by Black ... Watt"): it must add some, and the common nouns
-among them must come from the paragraphs it cites (names, figures and dates are the verifier's).
+The words a draft adds to its question are its answer (the first name of someone the question
+names is none: "... by Joseph Black ... by James Watt" for "discovered by Black ... by Watt"): it must
+add some, and the common nouns among them must come from the paragraphs it cites (names, figures and
+dates are the verifier's).
 Such a draft is replaced by the evidence quote (assistant/compose.py).
 """
 from __future__ import annotations
