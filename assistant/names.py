@@ -4,17 +4,19 @@ A name is found by its distinctive words: "Blinken" is enough for "Antony Blinke
 enough for "Balch Avenue" when the text says "Kings Canyon Avenue". Other spellings and forms count
 ("Mirzoyev"/"Mirziyoyev", "Uzbek"/"Uzbekistan"), and so do acronyms ("UN" for "United Nations", and
 the other way round); an acronym itself ("SAT", "A2") must be there as written, not as the start of
-some longer word.
+some longer word. A sentence copied with one name put in another's place is a swap however often the
+new name appears nearby (`swapped`).
 """
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
-from ingest.text import words_in
+from ingest.text import STOPWORDS, words_in
 
 FILLERS = frozenset({"the", "and", "for", "of"})
 # words that many different names and titles share: alone they do not say which place, body or person
@@ -27,6 +29,9 @@ program programme center centre national international federal royal general""".
 FUZZY_SAME = 80  # rapidfuzz ratio at which two words are one name spelled two ways ...
 FUZZY_MIN_LENGTH = 6  # ... long ones: "Mirzoyev"/"Mirziyoyev", not "Opill"/"pill"
 MIN_STEM = 4  # "Uzbek" names "Uzbekistan"; shorter words must match whole
+NEAR_COPY = 0.8  # share of words a claim and a sentence have in order, for one to be the other edited
+MAX_SWAP_WORDS = 4  # a longer edit rewrites the sentence rather than swapping a name in it
+COPY_WORD = re.compile(r"[\w'’.-]*\w")  # "Republican-controlled", "Trump’s", "St." stay whole
 
 
 def name_in(name: str, text: str) -> bool:
@@ -39,6 +44,40 @@ def name_in(name: str, text: str) -> bool:
     if _acronym_of(words_in(name)) in tokens:
         return True
     return any(_word_in(w, words, tokens, acronyms) for w in distinctive)
+
+
+def swapped(claim: str, sentence: str) -> tuple[str, str] | None:
+    """(the claim's words, the sentence's words) where the claim is `sentence` copied with a name put
+    in another's place ("the American-controlled Legislature" for "the Republican-controlled
+    Legislature", "Agnifilo hush-money trial" for "Donald Trump's ..."), else None. The new name may
+    well appear elsewhere in the paragraph: in the copied sentence it says who did what. Leaving a name
+    out, adding one, a title for a name ("the Secretary") or another form ("US" / "United States")
+    is no swap."""
+    said, written = list(COPY_WORD.finditer(claim)), list(COPY_WORD.finditer(sentence))
+    matcher = SequenceMatcher(None, [m[0].lower() for m in said], [m[0].lower() for m in written], autojunk=False)
+    if matcher.ratio() < NEAR_COPY:
+        return None
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace" or max(i2 - i1, j2 - j1) > MAX_SWAP_WORDS:
+            continue
+        ours, theirs = _phrase(claim, said[i1:i2]), _phrase(sentence, written[j1:j2])
+        our_names, their_names = _name_words(claim, said[i1:i2]), _name_words(sentence, written[j1:j2])
+        if our_names and their_names and not name_in(our_names, theirs) and not name_in(their_names, ours):
+            return ours, theirs
+    return None
+
+
+def _phrase(text: str, matches: list) -> str:
+    return text[matches[0].start():matches[-1].end()]
+
+
+def _name_words(text: str, matches: list) -> str:
+    """The capitalised words that are neither common words, titles or place-type words, adverbs
+    ("Significantly") nor a sentence's opening word followed by a comma ("Thus,"), each without
+    what it is joined to ("Republican" of "Republican-controlled")."""
+    return " ".join(re.split(r"[-–]", m[0])[0] for m in matches
+                    if m[0][:1].isupper() and m[0].lower() not in STOPWORDS and not is_generic(m[0])
+                    and not m[0].lower().endswith("ly") and not (m.start() == 0 and text[m.end():m.end() + 1] == ","))
 
 
 def is_generic(word: str) -> bool:

@@ -166,6 +166,40 @@ def test_a_swapped_place_is_not_supported(claim, paragraph, encode):
     assert check(claim, paragraph, encode).label != "supported"
 
 
+LOUISIANA = ("The ruling came after Landry and the Republican-controlled Louisiana Legislature challenged the "
+             "law. Landry and the Republican-controlled Louisiana Legislature challenged the law when they pushed "
+             "this measure. Democrats and American civil liberties groups opposed it.")
+TRIAL = ("Donald Trump's hush-money trial will proceed as scheduled, with jury selection starting on March 25, a "
+         "New York judge said. Prosecutor Joshua Steinglass and defense lawyer Todd Blanche spoke; Marc Agnifilo "
+         "watched.")
+
+
+@pytest.mark.parametrize("claim, paragraph, swap", [
+    # copied sentences with a name put in another's place, the new name stated elsewhere in the paragraph
+    ("Landry and the American-controlled Louisiana Legislature challenged the law when they pushed this measure.",
+     LOUISIANA, "'American-controlled', the source says 'Republican-controlled'"),
+    ("Agnifilo hush-money trial will proceed as scheduled, with jury selection starting on March 25, a New York "
+     "judge said.", TRIAL, "'Agnifilo', the source says 'Donald Trump's'"),
+])
+def test_a_copied_sentence_with_a_name_swapped_is_contradicted(claim, paragraph, swap, encode):
+    verdict = check(claim, paragraph, encode)
+    assert (verdict.label, verdict.reason) == ("contradicted", "name"), verdict
+    assert verdict.detail.endswith(swap)
+
+
+def test_a_name_written_another_way_in_a_copied_sentence_is_no_swap():
+    from assistant.names import swapped
+
+    sentence = "The United States said it would send aid to Kyiv next week, officials said."
+    assert swapped("The US said it would send aid to Kyiv next week, officials said.", sentence) is None
+    assert swapped("However, the United States said it would send aid to Kyiv next week.",
+                   "Thus, the United States said it would send aid to Kyiv next week.") is None  # no name
+    assert swapped("Blinken met Saidov in Tashkent on Wednesday.",
+                   "The Secretary met Saidov in Tashkent on Wednesday.") is None  # a title for the name
+    assert swapped("Blinken met Tokayev in Astana on Tuesday.", "Blinken met Saidov in Astana on Tuesday.") == \
+        ("Tokayev", "Saidov")
+
+
 @pytest.mark.parametrize("claim", [
     "Blinken attended the C5+1 meeting in Astana.",  # "the US Secretary of State" is no other person
     "Kazakhstan's Foreign Minister, Mukhtar Tileuberdi, met with Blinken.",
