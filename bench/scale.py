@@ -15,6 +15,9 @@ their stores under ~/.cache/grounded-assistant/bench/scale-<n>/ and reused by la
   (`collection.query`, precomputed embedding, same n_results), interleaved per question.
 - lexical index: the time to build an FTS5 index of all paragraph texts from scratch, and its size.
 - start-up: wall time and peak RSS of a fresh `assistant ask ... --backend extractive --json`.
+`--library STORE` adds a real library as one more row (news-rtqa: the store `bench/ingest.py --store`
+kept, its ingest figures from that run's --library-ingest JSON, its own questions): the same retrieval,
+index and start-up measurements, plotted as a point of its own beside the synthetic curve.
 Prints a table, merges its rows into bench/out/scale.json and draws docs/scale.png from all rows there.
 """
 from __future__ import annotations
@@ -37,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CACHE = Path.home() / ".cache" / "grounded-assistant" / "bench"
 SQUAD_QUESTIONS = ROOT.parent / "shared" / "eval" / "squad2-dev" / "questions.jsonl"
+NEWS_QUESTIONS = ROOT.parent / "shared" / "eval" / "news-rtqa" / "questions.jsonl"
 K = 10
 NOISE = 0.4  # approximate vectors keep cosine ~0.93 to their source paragraph, like a light paraphrase
 ENCODER_SAMPLE = 256
@@ -46,24 +50,31 @@ TARGETS = {"retrieval_p95_ms_at_100k": 100, "ours_vs_raw_chroma": 3.0, "startup_
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated paragraph counts")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated paragraph counts ('' for none)")
     parser.add_argument("--real-encoder-up-to", type=int, default=1000,
                         help="largest size ingested with the real encoder (larger ones: estimate)")
     parser.add_argument("--questions", type=int, default=60, help="retrieval questions per size")
     parser.add_argument("--startup-runs", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true", help="rebuild cached corpora and stores")
+    parser.add_argument("--library", type=Path, help="a real library's store to measure as one more row")
+    parser.add_argument("--library-questions", type=Path, default=NEWS_QUESTIONS)
+    parser.add_argument("--library-ingest", type=Path, default=ROOT / "bench" / "out" / "ingest-news-rtqa.json",
+                        help="the library's figures from bench/ingest.py --out")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale.json")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "scale.png")
     args = parser.parse_args()
 
     rows = {}
-    for n in [int(s) for s in args.sizes.split(",")]:
+    for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"--- {n} paragraphs", file=sys.stderr, flush=True)
         folder = CACHE / f"scale-{n}"
         ingest_row = build(n, folder, real=n <= args.real_encoder_up_to, rebuild=args.rebuild)
         rows[n] = {"paragraphs": n, **ingest_row, **retrieval_latency(folder / "store", args.questions),
                    **fts_build(folder / "store"), **startup(folder / "store", args.startup_runs),
                    "store_mb": _mb(folder / "store")}
+    if args.library:
+        row = library_row(args.library, args.library_questions, args.library_ingest, args)
+        rows[row["paragraphs"]] = row
     result = _merge(args.out, rows)
     _print_table(result)
     if args.plot:
@@ -98,6 +109,22 @@ def build(n: int, folder: Path, real: bool, rebuild: bool) -> dict:
     _write_rescore_cache(store, row.pop("vectors"))
     figures.write_text(json.dumps(row, indent=2) + "\n")
     return row
+
+
+def library_row(store_path: Path, questions: Path, ingest_figures: Path, args) -> dict:
+    """A real library: its ingest figures as bench/ingest.py measured them, the rest measured here."""
+    from assistant.evaluation import load_questions
+
+    registry = sqlite3.connect(store_path / "registry.sqlite3")
+    n = registry.execute("select count(*) from paragraphs").fetchone()[0]
+    registry.close()
+    ingested = json.loads(ingest_figures.read_text()) if ingest_figures.is_file() else {}
+    first = load_questions(questions, limit=1, answerable_only=True)[0]["question"]
+    return {"paragraphs": n, "library": store_path.name, "documents": ingested.get("documents"),
+            "ingest_pps": ingested.get("ingest_paragraphs_per_s"), "raw_pps": ingested.get("raw_paragraphs_per_s"),
+            "ingest_ratio": ingested.get("ratio"), "ingest_estimated": False,
+            **retrieval_latency(store_path, args.questions, questions), **fts_build(store_path),
+            **startup(store_path, args.startup_runs, first), "store_mb": _mb(store_path)}
 
 
 def _raw_encoder():
@@ -184,7 +211,7 @@ def _write_rescore_cache(store, vectors: dict) -> None:
 
 
 # ---- measurements -------------------------------------------------------------------------------
-def retrieval_latency(store_path: Path, limit: int) -> dict:
+def retrieval_latency(store_path: Path, limit: int, questions_file: Path = SQUAD_QUESTIONS) -> dict:
     """Ours (hybrid, dense) and the raw Chroma query, interleaved question by question."""
     from assistant import Assistant
     from assistant.evaluation import load_questions
@@ -192,7 +219,7 @@ def retrieval_latency(store_path: Path, limit: int) -> dict:
     from assistant.retrieval import Retriever
 
     assistant = Assistant(store=store_path, backend="extractive")
-    questions = [q["question"] for q in load_questions(SQUAD_QUESTIONS, limit=limit, answerable_only=True)]
+    questions = [q["question"] for q in load_questions(questions_file, limit=limit, answerable_only=True)]
     vectors = assistant.encode(questions)
     collection = assistant.store.collection
     # our first stage (dense + FTS5 + fusion + paragraph fetch) given the same precomputed vector as
@@ -245,9 +272,8 @@ def fts_build(store_path: Path) -> dict:
             "registry_mb": round((store_path / "registry.sqlite3").stat().st_size / 1e6, 1)}
 
 
-def startup(store_path: Path, runs: int) -> dict:
+def startup(store_path: Path, runs: int, question: str = "When did Beyonce start becoming popular?") -> dict:
     """A fresh process from exec to a printed answer: median wall time and the peak RSS."""
-    question = "When did Beyonce start becoming popular?"
     command = [str(ROOT / ".venv" / "bin" / "assistant"), "ask", question, "--backend", "extractive", "--json",
                "--store", str(store_path)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
@@ -294,7 +320,9 @@ def _print_table(result: dict) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in result["sizes"]:
         est = " (est.)" if r["ingest_estimated"] else ""
-        print(f"| {r['paragraphs']:,} | {r['ingest_pps']}{est} | {r['raw_pps']} | {r['ingest_ratio']:.2f}{est} | "
+        name = f" ({r['library']})" if "library" in r else ""
+        ratio = "n/a" if r["ingest_ratio"] is None else f"{r['ingest_ratio']:.2f}{est}"
+        print(f"| {r['paragraphs']:,}{name} | {r['ingest_pps']}{est} | {r['raw_pps']} | {ratio} | "
               f"{r['hybrid_p50_ms']:.0f} / {r['hybrid_p95_ms']:.0f} | {r['dense_p50_ms']:.0f} / {r['dense_p95_ms']:.0f} | "
               f"{r['first_stage_p50_ms']:.1f} / {r['first_stage_p95_ms']:.1f} | "
               f"{r['raw_p50_ms']:.1f} / {r['raw_p95_ms']:.1f} | {r['hybrid_vs_raw']}x | {r['first_stage_vs_raw']}x | "
