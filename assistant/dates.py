@@ -1,16 +1,15 @@
 """Dates in a claim or a paragraph, as (year, month, day) with the parts a text leaves out as None,
 and how two of them compare: "21 February 1804", "Feb. 21", "2023-02-21", "February 2023", "1804".
 (Article dates in metadata and page text are read by ingest/clean.py, which must also know the
-numeric orders sites write; this module reads dates as sentences state them.)"""
+numeric orders sites write; this module reads dates as sentences state them. Both take month names
+from ingest/text.py.)"""
 from __future__ import annotations
 
 import re
 
-MONTHS = {m: i for i, names in enumerate((
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-    ("nov", "november"), ("dec", "december")), 1) for m in names}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+from ingest.text import MONTH_NAME, MONTHS
+
+_MONTH = f"(?P<month>{MONTH_NAME})"
 DATE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b",
     r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?(?:\s+(?P<year>\d{4}))?\b",
@@ -27,7 +26,8 @@ def found(text: str) -> tuple[tuple, list[tuple[int, int]]]:
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             parts = m.groupdict()
-            month = MONTHS.get((parts.get("month") or "").lower()) or (int(parts["mon"]) if parts.get("mon") else None)
+            name = (parts.get("month") or "").lower().rstrip(".")
+            month = MONTHS.get(name) or (int(parts["mon"]) if parts.get("mon") else None)
             day = int(parts["day"]) if parts.get("day") else None
             if day is not None and not 1 <= day <= 31:
                 continue

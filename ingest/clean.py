@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 
 from ingest import split
+from ingest.text import MONTH_NAME, MONTHS
 
 ASCII_LETTER = re.compile(r"[A-Za-z]")
 NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
@@ -25,10 +26,7 @@ NOTICE = re.compile(
     r"related (articles|stories)|advertisement|\bviews?:\s*\d|use of materials|hyperlink to|"
     r"what are you looking for|search\b.*\?|click here|skip to (main )?content",
     re.IGNORECASE)
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTH_RE = f"({MONTH_NAME})"
 DATE_PATTERNS = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), ("y", "m", "d")),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH_RE},?\s+(\d{{4}})\b", re.I), ("d", "mon", "y")),
@@ -95,7 +93,7 @@ def parse_date(text: str) -> str | None:
     for pattern, order in DATE_PATTERNS:
         if match := pattern.search(text):
             parts = dict(zip(order, match.groups()))
-            month = int(parts["m"]) if "m" in parts else MONTHS.get(parts["mon"].lower().rstrip(".")[:3])
+            month = int(parts["m"]) if "m" in parts else MONTHS.get(parts["mon"].lower().rstrip("."))
             try:
                 return Date(int(parts["y"]), month, int(parts["d"])).isoformat()
             except (TypeError, ValueError):

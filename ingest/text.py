@@ -8,8 +8,8 @@ import re
 
 from ingest.split import sentences
 
-__all__ = ["STOPWORDS", "WORD", "content_words", "inflection_stem", "prefix_stem", "prefix_stems", "query_terms",
-           "sentences", "tokenize", "words_in"]
+__all__ = ["MONTHS", "MONTH_NAME", "STOPWORDS", "WORD", "content_words", "inflection_stem", "prefix_stem",
+           "prefix_stems", "query_terms", "sentences", "tokenize", "words_in"]
 
 WORD = re.compile(r"\w+")
 STOPWORDS = frozenset("""a an and are as at be by did do does for from had has have he her his how i if in into is it
@@ -17,6 +17,13 @@ its of on or she that the their them they this to was were what when where which
 you your about after also any been but can could many more most much other over same should some than then there
 these those through under up very would""".split())
 PREFIX_STEM_LENGTH = 4
+# month names and their abbreviations -> 1..12: article dates (ingest/clean.py) and dates stated in
+# sentences (assistant/dates.py) read them alike
+MONTHS = {m: i for i, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+    ("nov", "november"), ("dec", "december")), 1) for m in names}
+MONTH_NAME = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"  # a regex; longest first
 
 
 def words_in(text: str) -> list[str]:
