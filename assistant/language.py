@@ -212,10 +212,10 @@ def _edited_copy(claim: str, span: str) -> tuple[str, str] | None:
         if swap:
             return "name", f"the claim says '{swap[0]}', the source says '{swap[1]}'"
         for ours, theirs in copy_edits(claim, span[a:b]):
-            claimed, stated = dates.found(ours)[0] + numbers_in(ours), dates.found(theirs)[0] + numbers_in(theirs)
+            our_dates = dates.found(ours)[0]
+            claimed, stated = our_dates + numbers_in(ours), dates.found(theirs)[0] + numbers_in(theirs)
             if claimed and stated and set(claimed) != set(stated):
-                kind = "date" if dates.found(ours)[0] else "number"
-                return kind, f"the claim says '{ours}', the source says '{theirs}'"
+                return "date" if our_dates else "number", f"the claim says '{ours}', the source says '{theirs}'"
     return None
 
 

@@ -50,7 +50,8 @@ TARGETS = {"retrieval_p95_ms_at_100k": 100, "ours_vs_raw_chroma": 3.0, "startup_
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated paragraph counts ('' for none)")
+    parser.add_argument("--sizes", default="1000,10000,100000",
+                        help="comma-separated paragraph counts ('' for none)")
     parser.add_argument("--real-encoder-up-to", type=int, default=1000,
                         help="largest size ingested with the real encoder (larger ones: estimate)")
     parser.add_argument("--questions", type=int, default=60, help="retrieval questions per size")
@@ -73,7 +74,7 @@ def main() -> int:
                    **fts_build(folder / "store"), **startup(folder / "store", args.startup_runs),
                    "store_mb": _mb(folder / "store")}
     if args.library:
-        row = library_row(args.library, args.library_questions, args.library_ingest, args)
+        row = library_row(args.library, args.library_questions, args.library_ingest, args.questions, args.startup_runs)
         rows[row["paragraphs"]] = row
     result = _merge(args.out, rows)
     _print_table(result)
@@ -111,7 +112,7 @@ def build(n: int, folder: Path, real: bool, rebuild: bool) -> dict:
     return row
 
 
-def library_row(store_path: Path, questions: Path, ingest_figures: Path, args) -> dict:
+def library_row(store_path: Path, questions: Path, ingest_figures: Path, limit: int, startup_runs: int) -> dict:
     """A real library: its ingest figures as bench/ingest.py measured them, the rest measured here."""
     from assistant.evaluation import load_questions
 
@@ -123,8 +124,8 @@ def library_row(store_path: Path, questions: Path, ingest_figures: Path, args) -
     return {"paragraphs": n, "library": store_path.name, "documents": ingested.get("documents"),
             "ingest_pps": ingested.get("ingest_paragraphs_per_s"), "raw_pps": ingested.get("raw_paragraphs_per_s"),
             "ingest_ratio": ingested.get("ratio"), "ingest_estimated": False,
-            **retrieval_latency(store_path, args.questions, questions), **fts_build(store_path),
-            **startup(store_path, args.startup_runs, first), "store_mb": _mb(store_path)}
+            **retrieval_latency(store_path, limit, questions), **fts_build(store_path),
+            **startup(store_path, startup_runs, first), "store_mb": _mb(store_path)}
 
 
 def _raw_encoder():
