@@ -46,16 +46,17 @@ def name_in(name: str, text: str) -> bool:
     return any(_word_in(w, words, tokens, acronyms) for w in distinctive)
 
 
-def copy_edits(claim: str, sentence: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=4096)  # the verifier asks it for names, then for figures, of the same pair
+def copy_edits(claim: str, sentence: str) -> tuple[tuple[str, str], ...]:
     """(the claim's words, the sentence's words) for each short run of words replaced where the claim
-    copies `sentence` (NEAR_COPY of its words, in order); [] when it does not copy it."""
+    copies `sentence` (NEAR_COPY of its words, in order); () when it does not copy it."""
     said, written = list(COPY_WORD.finditer(claim)), list(COPY_WORD.finditer(sentence))
     matcher = SequenceMatcher(None, [m[0].lower() for m in said], [m[0].lower() for m in written], autojunk=False)
     if matcher.ratio() < NEAR_COPY:
-        return []
-    return [(claim[said[i1].start():said[i2 - 1].end()], sentence[written[j1].start():written[j2 - 1].end()])
-            for op, i1, i2, j1, j2 in matcher.get_opcodes()
-            if op == "replace" and max(i2 - i1, j2 - j1) <= MAX_SWAP_WORDS]
+        return ()
+    return tuple((claim[said[i1].start():said[i2 - 1].end()], sentence[written[j1].start():written[j2 - 1].end()])
+                 for op, i1, i2, j1, j2 in matcher.get_opcodes()
+                 if op == "replace" and max(i2 - i1, j2 - j1) <= MAX_SWAP_WORDS)
 
 
 def swapped(claim: str, sentence: str) -> tuple[str, str] | None:

@@ -103,14 +103,15 @@ def main() -> int:
         started = time.perf_counter()
         report = assistant.ingest([args.articles])
         ingest_s = time.perf_counter() - started
-        stored = len(assistant.paragraphs())
+        stored = [p.text for p in assistant.paragraphs()]
         if not (report.summary()["revised"] or report.summary()["duplicate"]):  # those store fewer paragraphs
-            assert [p.text for p in assistant.paragraphs()] == texts, "ingest split the articles differently"
+            assert stored == texts, "ingest split the articles differently"
         store_mb = sum(f.stat().st_size for f in Path(store).rglob("*") if f.is_file()) / 2**20
         one = add_one(assistant, args.articles, Path(scratch))
     raw_s = min(raw_before, raw_encode(sample))
 
-    n, ingest_rate, raw_rate = stored, stored / ingest_s, len(sample) / raw_s
+    n = len(stored)
+    ingest_rate, raw_rate = n / ingest_s, len(sample) / raw_s
     result = {
         "articles": str(args.articles), "documents": report.summary()["added"], "paragraphs": n,
         "revised": report.summary()["revised"], "duplicate": report.summary()["duplicate"],

@@ -1,7 +1,7 @@
 """A handful of real news-rtqa articles, small-scale twin of the full-library benchmarks
-(bench/ingest.py, bench/retrieval.py --name news-rtqa): every article is kept with its tiny caption
-and byline paragraphs, and quiz questions, asked as of their quiz date, find their labelled gold
-paragraph among articles on other stories."""
+(bench/ingest.py, bench/retrieval.py --name news-rtqa): every article is added with its title and
+date, and quiz questions, asked as of their quiz date, find their labelled gold paragraph among
+articles on other stories."""
 from __future__ import annotations
 
 import json
