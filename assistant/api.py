@@ -13,6 +13,7 @@ from assistant import chat as chat_rewrite
 from assistant import citations, compose, headers, language
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.evidence import select as select_evidence
+from assistant.evidence import widened
 from assistant.lookup import lookup
 from assistant.recency import outside_window
 from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
@@ -29,6 +30,7 @@ OUT_OF_WINDOW_TEXT = ("The corpus has no article from the time this question ask
 JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
 PER_DOCUMENT = 2  # news spreads one answer over neighbouring paragraphs ("Tetris is..." / "Gibson beat the game")
 WITNESS_POOL = 5  # picked sources an answer may quote as the other side where they contradict it
+SECOND_LOOK = 0.35  # no source passed, the best judged at least this: judge it again on its whole paragraph
 
 
 class Assistant:
@@ -204,7 +206,10 @@ class Assistant:
         the answer should show), best first; and the best judgement. Every source, and None, for
         backends that cannot judge.
         Judging before generating means this abstention never follows a streamed answer, costs no
-        generation, and the prompt holds only the paragraphs worth citing."""
+        generation, and the prompt holds only the paragraphs worth citing.
+        The chosen sentences can leave out the one that answers (a long paragraph, an answer far from
+        the question's words): when nothing passes, the best-judged source, if near the bar, is judged
+        once more on its whole paragraph, and reaches the model whole if that passes."""
         if self.settings.min_confidence <= 0:
             return picked, None
         started = time.perf_counter()
@@ -214,6 +219,11 @@ class Assistant:
             if confidence is None:  # a backend that cannot judge
                 return picked, None
             judged.append((source, confidence))
+        best = max(range(len(judged)), key=lambda i: judged[i][1])
+        source, confidence = judged[best]
+        wide = widened(source)
+        if SECOND_LOOK <= confidence < self.settings.min_confidence and wide.text != source.text:
+            judged[best] = max(judged[best], (wide, backend.confidence(question, wide.text)), key=lambda pair: pair[1])
         timings["check"] = time.perf_counter() - started
         kept, per_document = [], Counter()
         for source, confidence in sorted(judged, key=lambda pair: -pair[1]):

@@ -16,6 +16,7 @@ from assistant import language
 from ingest.text import prefix_stems, sentences
 
 MAX_EVIDENCE_CHARS = 400  # per source: ~100 tokens, so three sources keep the first token within seconds
+MAX_WIDENED_CHARS = 1500  # a paragraph read whole: ~350 tokens, ~10 s of prompt on 2 cores
 SECOND_SENTENCE_SHARE = 0.85  # a second sentence joins when it scores this close to the best
 TYPE_BONUS = 0.15
 WANTS = (
@@ -100,6 +101,16 @@ def _choose(hit, spans: list[tuple[int, int]], scores: list[float]) -> Evidence:
         if i not in keep and sum(spans[j][1] - spans[j][0] for j in keep | {i}) <= MAX_EVIDENCE_CHARS or not keep:
             keep.add(i)
     return Evidence(hit, tuple(spans[i] for i in sorted(keep)), spans[best], scores[best])
+
+
+def widened(source: Evidence) -> Evidence:
+    """The source with every sentence of its paragraph (up to `MAX_WIDENED_CHARS`, and always its best
+    sentence): for the second look at a source judged just under the bar on its chosen sentences,
+    where the answer sits in a sentence the choice left out (SQuAD's long paragraphs)."""
+    body = source.paragraph.text
+    spans = sentences(body) or [(0, len(body))]
+    kept = tuple(s for s in spans if s[1] <= MAX_WIDENED_CHARS or s == source.best)
+    return Evidence(source.hit, kept, source.best, source.score)
 
 
 def _holds(kind: str, sentence: str) -> bool:

@@ -160,6 +160,40 @@ def test_evidence_is_streamed_before_any_answer_text(seeded):
     assert events[-1].timings["evidence"] < events[-1].timings["total"]
 
 
+TOWER_ARTICLE = (
+    "# The Lindqvist tower\n\n"
+    "Marta Okonkwo-Berg drew up the plans in 1931 after winning a competition against forty rivals. "
+    "The Lindqvist tower, the landmark of the old harbour district, was designed in the modern style and "
+    "finished ahead of schedule. Its frame was riveted steel, shipped in sections from the mills upriver. "
+    "The builders worked through two winters, and the city held a parade on the day the crane came down. "
+    "Today the tower houses offices, a small museum and a restaurant on its top floor.\n")
+TOWER_Q = "Who designed the Lindqvist tower?"
+
+
+@pytest.fixture
+def tower(fresh, tmp_path):
+    (tmp_path / "tower.md").write_text(TOWER_ARTICLE)
+    assert fresh.ingest([tmp_path / "tower.md"]).ok
+    return fresh
+
+
+def test_a_source_judged_just_under_the_bar_is_judged_again_whole(tower):
+    """The chosen sentences leave out the architect's (it is far from the question's words): judged on
+    them, the paragraph falls just under the bar; judged whole, it passes and reaches the model whole."""
+    [source] = [e for e in tower.stream(TOWER_Q, backend=fake("unused"), evidence=True) if isinstance(e, Evidence)][:1]
+    assert "Okonkwo" not in source.citations[0].quote
+    model = Judging(responses=["Marta Okonkwo-Berg drew up the plans for the tower in 1931 [1]."],
+                    judgements={"Okonkwo": 0.8}, judgement=0.45)
+    answer = tower.ask(TOWER_Q, backend=model)
+    assert not answer.abstained and "Okonkwo-Berg" in answer.answer, answer.answer
+    assert answer.confidence == 0.8
+
+
+def test_no_second_look_far_under_the_bar(tower):
+    answer = tower.ask(TOWER_Q, backend=Judging(responses=["unused"], judgements={"Okonkwo": 0.8}, judgement=0.2))
+    assert answer.abstained and answer.confidence == 0.2
+
+
 def test_rejected_evidence_is_announced_before_abstaining(seeded):
     events = list(seeded.stream("Which Uzbek president did Blinken meet?", evidence=True,
                                 backend=Judging(responses=["unused"], judgement=0.1)))
