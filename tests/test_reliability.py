@@ -237,6 +237,22 @@ def test_doctor_repairs_orphans_missing_vectors_fts_and_the_journal(damaged, cap
     assert damaged.retrieve(first.text, k=1, method="dense")[0].paragraph_id == first.paragraph_id
 
 
+def test_a_store_indexed_before_context_is_upgraded_on_open(damaged, capsys):
+    """Stores made before the lexical index held each paragraph's context (one column, `text`) are
+    re-indexed once when opened, and stay whole."""
+    store = damaged.store
+    with store.registry.db() as db:
+        db.execute("drop table paragraphs_fts")
+        db.execute("create virtual table paragraphs_fts using fts5(text, tokenize='porter unicode61 remove_diacritics 2')")
+        db.execute("insert into paragraphs_fts(rowid, text) select rowid, text from paragraphs")
+    reopened = Assistant(store=store.path, backend="extractive")
+    columns = [r[1] for r in reopened.store.registry.db().execute("pragma table_info('paragraphs_fts')")]
+    assert columns == ["text", "context"]
+    assert_whole(reopened.store)
+    code, out = doctor(store.path, capsys=capsys)
+    assert code == 0 and "ok  lexical index:" in out
+
+
 def test_garbage_registry_is_one_clear_line_and_doctor_sets_it_aside(damaged, capsys):
     path = damaged.store.path
     (path / "registry.sqlite3").write_bytes(b"this is not a database" * 100)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval import METHODS, phrase_overlap, rrf, weighted
+from vectorstore.registry import index_contexts
 from vectorstore.store import Filters
 
 ARTICLES = {
@@ -86,6 +87,20 @@ def test_document_filter(library):
     orchard = next(d.doc_id for d in library.documents() if d.doc_id.startswith("orchard"))
     hits = library.retrieve(QUESTION, k=10, filters=Filters(doc_id=orchard))
     assert hits and {h.doc_id for h in hits} == {orchard}
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(source="Coastal Gazette")])
+def test_a_paragraph_is_found_by_its_articles_title(library, filters):
+    """"Ferry operators said ..." names neither the harbor nor its council: the lexical index holds
+    its article's title beside it, and what comes back (and is cited) is the paragraph alone."""
+    hits = library.retrieve("harbor council", k=5, method="bm25", filters=filters)
+    operators = [h for h in hits if h.text.startswith("Ferry operators said")]
+    assert operators and "council" not in operators[0].text.lower()
+
+
+def test_a_caption_is_indexed_with_its_neighbours_and_the_title():
+    title, texts = "Harbor Council Approves New Ferry Schedule", ["A long paragraph. " * 10, "Photo: the ferry.", "x" * 120]
+    assert index_contexts(title, texts) == [title, f"{title}\n{texts[0]}\n{texts[2]}", title]
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ingest.records import doc_of, paragraph_of, record_id
 from vectorstore.errors import StoreDrift
-from vectorstore.registry import SCHEMA, SCHEMA_VERSION, registry_problem
+from vectorstore.registry import SCHEMA_VERSION, registry_problem
 from vectorstore.store import Store
 
 CHROMA_PAGE = 5000
@@ -139,10 +139,7 @@ def repair(store: Store, encode) -> list[str]:
         if missing:
             done.append(f"re-embedded {len(missing)} document(s)")
         if not _check_fts(store.registry.db()).ok:
-            with store.registry.db() as db:  # dropped, not emptied: a damaged index may refuse deletes
-                db.execute("drop table paragraphs_fts")
-                db.executescript(SCHEMA)
-                db.execute("insert into paragraphs_fts(rowid, text) select rowid, text from paragraphs")
+            store.registry.rebuild_lexical_index()
             done.append("rebuilt the lexical index from the paragraphs table")
     return done
 

@@ -17,7 +17,9 @@ from vectorstore.errors import StoreError
 from vectorstore.lock import briefly_exclusive
 
 SCHEMA_VERSION = 1
-SCHEMA = """
+LEXICAL_INDEX = ("create virtual table if not exists paragraphs_fts using "
+                 "fts5(text, context, tokenize='porter unicode61 remove_diacritics 2');")
+SCHEMA = LEXICAL_INDEX + """
 create table if not exists meta(key text primary key, value text not null);
 create table if not exists documents(
     doc_id text primary key, title text not null, author text, date text, source text not null,
@@ -29,12 +31,13 @@ create table if not exists paragraphs(
     paragraph_index integer not null, char_start integer not null, char_end integer not null,
     page integer, text text not null);
 create index if not exists paragraphs_doc on paragraphs(doc_id, paragraph_index);
-create virtual table if not exists paragraphs_fts using fts5(text, tokenize='porter unicode61 remove_diacritics 2');
 create table if not exists pending(doc_id text primary key, version text);
 create table if not exists sketches(doc_id text not null references documents(doc_id) on delete cascade,
     hash integer not null, primary key (doc_id, hash)) without rowid;
 create index if not exists sketches_hash on sketches(hash);
 """
+TINY_PARAGRAPH = 100  # characters: a caption, a byline, a fragment ("He said no.")
+
 PARAGRAPH_SELECT = ("select p.*, d.title, d.author, d.date, d.source from paragraphs p "
                     "join documents d on d.doc_id = p.doc_id")
 
@@ -56,6 +59,7 @@ class Registry:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with creating(self.folder), self.db() as db:
+                _upgrade_lexical_index(db)
                 if problem := registry_problem(db):
                     raise StoreError(f"the store registry {self.file} was not written by this "
                                      f"assistant: {problem}; move it away or use another --store "
@@ -201,18 +205,62 @@ class Registry:
                        (document.doc_id, document.title, document.author, document.date, document.source,
                         document.location, document.language, document.content_hash, document.ingested_at,
                         len(paragraphs), version))
-            for p in paragraphs:
+            contexts = index_contexts(document.title, [p.text for p in paragraphs])
+            for p, context in zip(paragraphs, contexts):
                 cur = db.execute("insert into paragraphs(paragraph_id, doc_id, paragraph_index, char_start, char_end,"
                                  " page, text) values (?,?,?,?,?,?,?)",
                                  (p.paragraph_id, p.doc_id, p.paragraph_index, p.char_start, p.char_end, p.page, p.text))
-                db.execute("insert into paragraphs_fts(rowid, text) values (?, ?)", (cur.lastrowid, p.text))
+                db.execute("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)",
+                           (cur.lastrowid, p.text, context))
             _insert_sketch(db, document.doc_id, [p.text for p in paragraphs])
+
+    def rebuild_lexical_index(self) -> None:
+        """The FTS index made again from the paragraphs table, in one transaction (dropped, not
+        emptied: a damaged index may refuse deletes)."""
+        with self.db() as db:
+            _rebuild_lexical_index(db)
 
     def delete(self, doc_id: str) -> None:
         """The document's rows gone, journaled as a removal in the same transaction."""
         with self.db() as db:
             db.execute("insert or replace into pending values (?, null)", (doc_id,))
             _delete_rows(db, doc_id)
+
+
+def index_contexts(title: str, texts: list[str]) -> list[str]:
+    """What the lexical index holds beside each paragraph's own words, weighted lower
+    (lexical.CONTEXT_WEIGHT): its article's title, since news questions name the story and its
+    paragraphs often do not; and for a caption or fragment, its neighbouring paragraphs. What is
+    cited stays the paragraph alone."""
+    contexts = []
+    for i, text in enumerate(texts):
+        neighbours = texts[max(i - 1, 0):i] + texts[i + 1:i + 2] if len(text) < TINY_PARAGRAPH else []
+        contexts.append("\n".join([title, *neighbours]))
+    return contexts
+
+
+def _rebuild_lexical_index(db: sqlite3.Connection) -> None:
+    if not db.in_transaction:  # the drop too: an interrupted rebuild leaves the old index, not an empty one
+        db.execute("begin")
+    db.execute("drop table if exists paragraphs_fts")
+    db.execute(LEXICAL_INDEX)
+    rows = db.execute("select p.rowid, p.doc_id, p.text, d.title from paragraphs p join documents d "
+                      "on d.doc_id = p.doc_id order by p.doc_id, p.paragraph_index").fetchall()
+    start = 0
+    while start < len(rows):  # one document at a time: contexts are its neighbours
+        end = next((i for i in range(start, len(rows)) if rows[i][1] != rows[start][1]), len(rows))
+        contexts = index_contexts(rows[start][3], [r[2] for r in rows[start:end]])
+        db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)",
+                       [(r[0], r[2], c) for r, c in zip(rows[start:end], contexts)])
+        start = end
+
+
+def _upgrade_lexical_index(db: sqlite3.Connection) -> None:
+    """A store of ours made before the index held context (one column, `text`) gets it, once."""
+    tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
+    if "paragraphs_fts" in tables and _columns(db, "paragraphs_fts") == ["text"] and "meta" in tables \
+            and db.execute("select count(*) from meta where key = 'schema_version'").fetchone()[0]:
+        _rebuild_lexical_index(db)
 
 
 def registry_problem(db: sqlite3.Connection) -> str | None:
