@@ -221,8 +221,7 @@ class Assistant:
             judged.append((source, confidence))
         best = max(range(len(judged)), key=lambda i: judged[i][1])
         source, confidence = judged[best]
-        wide = widened(source)
-        if SECOND_LOOK <= confidence < self.settings.min_confidence and wide.text != source.text:
+        if SECOND_LOOK <= confidence < self.settings.min_confidence and (wide := widened(source)).text != source.text:
             judged[best] = max(judged[best], (wide, backend.confidence(question, wide.text)), key=lambda pair: pair[1])
         timings["check"] = time.perf_counter() - started
         kept, per_document = [], Counter()

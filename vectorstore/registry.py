@@ -1,11 +1,12 @@
 """The registry: one SQLite file per store holding the documents, the paragraph texts with their FTS5
-index, the near-duplicate sketches, the `pending` journal of writes in flight and the store's meta
-values (schema version, embedder, store id, its Chroma collection). It is the source of truth: the
-vectors and the FTS index can be rebuilt from it. All of the store's SQL lives here and in lexical.py
-and health.py."""
+index (each paragraph beside its context: `index_contexts`), the near-duplicate sketches, the
+`pending` journal of writes in flight and the store's meta values (schema version, embedder, store
+id, its Chroma collection). It is the source of truth: the vectors and the FTS index can be rebuilt
+from it. All of the store's SQL lives here and in lexical.py and health.py."""
 from __future__ import annotations
 
 import functools
+import itertools
 import sqlite3
 import threading
 import uuid
@@ -245,14 +246,12 @@ def _rebuild_lexical_index(db: sqlite3.Connection) -> None:
     db.execute("drop table if exists paragraphs_fts")
     db.execute(LEXICAL_INDEX)
     rows = db.execute("select p.rowid, p.doc_id, p.text, d.title from paragraphs p join documents d "
-                      "on d.doc_id = p.doc_id order by p.doc_id, p.paragraph_index").fetchall()
-    start = 0
-    while start < len(rows):  # one document at a time: contexts are its neighbours
-        end = next((i for i in range(start, len(rows)) if rows[i][1] != rows[start][1]), len(rows))
-        contexts = index_contexts(rows[start][3], [r[2] for r in rows[start:end]])
+                      "on d.doc_id = p.doc_id order by p.doc_id, p.paragraph_index")
+    for _, document in itertools.groupby(rows, key=lambda row: row[1]):  # contexts are a document's own
+        document = list(document)
+        contexts = index_contexts(document[0][3], [row[2] for row in document])
         db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)",
-                       [(r[0], r[2], c) for r, c in zip(rows[start:end], contexts)])
-        start = end
+                       [(row[0], row[2], context) for row, context in zip(document, contexts)])
 
 
 def _upgrade_lexical_index(db: sqlite3.Connection) -> None:
