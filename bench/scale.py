@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -253,19 +252,19 @@ def retrieval_latency(store_path: Path, limit: int, questions_file: Path = SQUAD
 
 
 def fts_build(store_path: Path) -> dict:
-    """Build the store's FTS5 index (same tokenizer) from scratch in a scratch file: seconds and MB."""
-    from vectorstore.registry import SCHEMA
+    """Build the store's FTS5 index (its schema, each paragraph with its context, as ingest writes it)
+    from scratch in a scratch file: seconds and MB."""
+    from vectorstore.registry import LEXICAL_INDEX, lexical_rows
 
-    spec = re.search(r"using fts5\((.*?)\);", SCHEMA).group(1)
     source = sqlite3.connect(store_path / "registry.sqlite3")
-    texts = [row[0] for row in source.execute("select text from paragraphs")]
+    rows = list(lexical_rows(source))
     source.close()
     with tempfile.TemporaryDirectory(prefix="bench-fts-") as scratch:
         db = sqlite3.connect(Path(scratch) / "fts.sqlite3")
         started = time.perf_counter()
         with db:
-            db.execute(f"create virtual table fts using fts5({spec})")
-            db.executemany("insert into fts(text) values (?)", ((t,) for t in texts))
+            db.execute(LEXICAL_INDEX)
+            db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)", rows)
         seconds = time.perf_counter() - started
         db.close()
         size = (Path(scratch) / "fts.sqlite3").stat().st_size

@@ -11,6 +11,7 @@ import sqlite3
 import threading
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 from ingest.near_duplicates import text_sketch
 from ingest.records import Document, Paragraph
@@ -245,13 +246,17 @@ def _rebuild_lexical_index(db: sqlite3.Connection) -> None:
         db.execute("begin")
     db.execute("drop table if exists paragraphs_fts")
     db.execute(LEXICAL_INDEX)
+    db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)", list(lexical_rows(db)))
+
+
+def lexical_rows(db: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
+    """(rowid, text, context) of every paragraph, as the lexical index holds them."""
     rows = db.execute("select p.rowid, p.doc_id, p.text, d.title from paragraphs p join documents d "
                       "on d.doc_id = p.doc_id order by p.doc_id, p.paragraph_index")
     for _, document in itertools.groupby(rows, key=lambda row: row[1]):  # contexts are a document's own
         document = list(document)
         contexts = index_contexts(document[0][3], [row[2] for row in document])
-        db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)",
-                       [(row[0], row[2], context) for row, context in zip(document, contexts)])
+        yield from ((row[0], row[2], context) for row, context in zip(document, contexts))
 
 
 def _upgrade_lexical_index(db: sqlite3.Connection) -> None:
