@@ -254,16 +254,16 @@ def retrieval_latency(store_path: Path, limit: int, questions_file: Path = SQUAD
 def fts_build(store_path: Path) -> dict:
     """Build the store's FTS5 index (its schema, each paragraph with its context, as ingest writes it)
     from scratch in a scratch file: seconds and MB."""
-    from vectorstore.registry import LEXICAL_INDEX, lexical_rows
+    from vectorstore import fts
 
     source = sqlite3.connect(store_path / "registry.sqlite3")
-    rows = list(lexical_rows(source))
+    rows = list(fts.rows(source))
     source.close()
     with tempfile.TemporaryDirectory(prefix="bench-fts-") as scratch:
         db = sqlite3.connect(Path(scratch) / "fts.sqlite3")
         started = time.perf_counter()
         with db:
-            db.execute(LEXICAL_INDEX)
+            db.execute(fts.SCHEMA)
             db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)", rows)
         seconds = time.perf_counter() - started
         db.close()

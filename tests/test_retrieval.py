@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval import METHODS, phrase_overlap, rrf, weighted
-from vectorstore.registry import index_contexts
+from vectorstore import fts
 from vectorstore.store import Filters
 
 ARTICLES = {
@@ -100,7 +100,7 @@ def test_a_paragraph_is_found_by_its_articles_title(library, filters):
 
 def test_a_caption_is_indexed_with_its_neighbours_and_the_title():
     title, texts = "Harbor Council Approves New Ferry Schedule", ["A long paragraph. " * 10, "Photo: the ferry.", "x" * 120]
-    assert index_contexts(title, texts) == [title, f"{title}\n{texts[0]}\n{texts[2]}", title]
+    assert fts.contexts(title, texts) == [title, f"{title}\n{texts[0]}\n{texts[2]}", title]
 
 
 @pytest.mark.parametrize("method", METHODS)

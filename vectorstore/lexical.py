@@ -1,6 +1,6 @@
 """Lexical search: BM25 over the registry's FTS5 index, asked for the query's content words
 (`ingest.text.query_terms`) without those most of a large library contains. Each paragraph is indexed
-with its context (its article's title; a caption's neighbours: registry.index_contexts) at a lower
+with its context (its article's title; a caption's neighbours: fts.py) at a lower
 weight than its own words."""
 from __future__ import annotations
 

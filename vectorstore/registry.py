@@ -1,27 +1,24 @@
 """The registry: one SQLite file per store holding the documents, the paragraph texts with their FTS5
-index (each paragraph beside its context: `index_contexts`), the near-duplicate sketches, the
+index (each paragraph beside its context: fts.py), the near-duplicate sketches, the
 `pending` journal of writes in flight and the store's meta values (schema version, embedder, store
 id, its Chroma collection). It is the source of truth: the vectors and the FTS index can be rebuilt
-from it. All of the store's SQL lives here and in lexical.py and health.py."""
+from it. All of the store's SQL lives here and in fts.py, lexical.py and health.py."""
 from __future__ import annotations
 
 import functools
-import itertools
 import sqlite3
 import threading
 import uuid
 from pathlib import Path
-from typing import Iterator
 
 from ingest.near_duplicates import text_sketch
 from ingest.records import Document, Paragraph
+from vectorstore import fts
 from vectorstore.errors import StoreError
 from vectorstore.lock import briefly_exclusive
 
 SCHEMA_VERSION = 1
-LEXICAL_INDEX = ("create virtual table if not exists paragraphs_fts using "
-                 "fts5(text, context, tokenize='porter unicode61 remove_diacritics 2');")
-SCHEMA = LEXICAL_INDEX + """
+SCHEMA = fts.SCHEMA + """
 create table if not exists meta(key text primary key, value text not null);
 create table if not exists documents(
     doc_id text primary key, title text not null, author text, date text, source text not null,
@@ -38,8 +35,6 @@ create table if not exists sketches(doc_id text not null references documents(do
     hash integer not null, primary key (doc_id, hash)) without rowid;
 create index if not exists sketches_hash on sketches(hash);
 """
-TINY_PARAGRAPH = 100  # characters: a caption, a byline, a fragment ("He said no.")
-
 PARAGRAPH_SELECT = ("select p.*, d.title, d.author, d.date, d.source from paragraphs p "
                     "join documents d on d.doc_id = p.doc_id")
 
@@ -61,7 +56,7 @@ class Registry:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with creating(self.folder), self.db() as db:
-                _upgrade_lexical_index(db)
+                fts.upgrade(db)
                 if problem := registry_problem(db):
                     raise StoreError(f"the store registry {self.file} was not written by this "
                                      f"assistant: {problem}; move it away or use another --store "
@@ -207,7 +202,7 @@ class Registry:
                        (document.doc_id, document.title, document.author, document.date, document.source,
                         document.location, document.language, document.content_hash, document.ingested_at,
                         len(paragraphs), version))
-            contexts = index_contexts(document.title, [p.text for p in paragraphs])
+            contexts = fts.contexts(document.title, [p.text for p in paragraphs])
             for p, context in zip(paragraphs, contexts):
                 cur = db.execute("insert into paragraphs(paragraph_id, doc_id, paragraph_index, char_start, char_end,"
                                  " page, text) values (?,?,?,?,?,?,?)",
@@ -220,51 +215,13 @@ class Registry:
         """The FTS index made again from the paragraphs table, in one transaction (dropped, not
         emptied: a damaged index may refuse deletes)."""
         with self.db() as db:
-            _rebuild_lexical_index(db)
+            fts.rebuild(db)
 
     def delete(self, doc_id: str) -> None:
         """The document's rows gone, journaled as a removal in the same transaction."""
         with self.db() as db:
             db.execute("insert or replace into pending values (?, null)", (doc_id,))
             _delete_rows(db, doc_id)
-
-
-def index_contexts(title: str, texts: list[str]) -> list[str]:
-    """What the lexical index holds beside each paragraph's own words, weighted lower
-    (lexical.CONTEXT_WEIGHT): its article's title, since news questions name the story and its
-    paragraphs often do not; and for a caption or fragment, its neighbouring paragraphs. What is
-    cited stays the paragraph alone."""
-    contexts = []
-    for i, text in enumerate(texts):
-        neighbours = texts[max(i - 1, 0):i] + texts[i + 1:i + 2] if len(text) < TINY_PARAGRAPH else []
-        contexts.append("\n".join([title, *neighbours]))
-    return contexts
-
-
-def _rebuild_lexical_index(db: sqlite3.Connection) -> None:
-    if not db.in_transaction:  # the drop too: an interrupted rebuild leaves the old index, not an empty one
-        db.execute("begin")
-    db.execute("drop table if exists paragraphs_fts")
-    db.execute(LEXICAL_INDEX)
-    db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)", list(lexical_rows(db)))
-
-
-def lexical_rows(db: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
-    """(rowid, text, context) of every paragraph, as the lexical index holds them."""
-    rows = db.execute("select p.rowid, p.doc_id, p.text, d.title from paragraphs p join documents d "
-                      "on d.doc_id = p.doc_id order by p.doc_id, p.paragraph_index")
-    for _, document in itertools.groupby(rows, key=lambda row: row[1]):  # contexts are a document's own
-        document = list(document)
-        contexts = index_contexts(document[0][3], [row[2] for row in document])
-        yield from ((row[0], row[2], context) for row, context in zip(document, contexts))
-
-
-def _upgrade_lexical_index(db: sqlite3.Connection) -> None:
-    """A store of ours made before the index held context (one column, `text`) gets it, once."""
-    tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
-    if "paragraphs_fts" in tables and _columns(db, "paragraphs_fts") == ["text"] and "meta" in tables \
-            and db.execute("select count(*) from meta where key = 'schema_version'").fetchone()[0]:
-        _rebuild_lexical_index(db)
 
 
 def registry_problem(db: sqlite3.Connection) -> str | None:
