@@ -13,7 +13,7 @@ their stores under ~/.cache/grounded-assistant/bench/scale-<n>/ and reused by la
 - retrieval: p50/p95 of `Assistant.retrieve` (the default hybrid, and dense), of our first stage
   given a precomputed query vector (no model inference), and of the raw Chroma query
   (`collection.query`, precomputed embedding, same n_results), interleaved per question.
-- lexical index: the time to build an FTS5 index of all paragraph texts from scratch, and its size.
+- lexical index: the time to build the FTS5 index (every paragraph with its context, vectorstore/fts.py) from scratch, and its size.
 - start-up: wall time and peak RSS of a fresh `assistant ask ... --backend extractive --json`.
 `--library STORE` adds a real library as one more row (news-rtqa: the store `bench/ingest.py --store`
 kept, its ingest figures from that run's --library-ingest JSON, its own questions): the same retrieval,
