@@ -12,8 +12,7 @@ import numpy as np
 from assistant import chat as chat_rewrite
 from assistant import citations, compose, headers, language
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
-from assistant.evidence import select as select_evidence
-from assistant.evidence import widened
+from assistant.evidence import select as select_evidence, widened
 from assistant.lookup import lookup
 from assistant.recency import outside_window
 from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request

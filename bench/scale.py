@@ -264,7 +264,7 @@ def fts_build(store_path: Path) -> dict:
         started = time.perf_counter()
         with db:
             db.execute(fts.SCHEMA)
-            db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)", rows)
+            db.executemany(fts.INSERT, rows)
         seconds = time.perf_counter() - started
         db.close()
         size = (Path(scratch) / "fts.sqlite3").stat().st_size

@@ -10,6 +10,7 @@ from typing import Iterator
 
 SCHEMA = ("create virtual table if not exists paragraphs_fts using "
           "fts5(text, context, tokenize='porter unicode61 remove_diacritics 2');")
+INSERT = "insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)"
 TINY_PARAGRAPH = 100  # characters: a caption, a byline, a fragment ("He said no.")
 
 
@@ -40,7 +41,7 @@ def rebuild(db: sqlite3.Connection) -> None:
         db.execute("begin")
     db.execute("drop table if exists paragraphs_fts")
     db.execute(SCHEMA)
-    db.executemany("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)", list(rows(db)))
+    db.executemany(INSERT, list(rows(db)))
 
 
 def upgrade(db: sqlite3.Connection) -> None:

@@ -207,8 +207,7 @@ class Registry:
                 cur = db.execute("insert into paragraphs(paragraph_id, doc_id, paragraph_index, char_start, char_end,"
                                  " page, text) values (?,?,?,?,?,?,?)",
                                  (p.paragraph_id, p.doc_id, p.paragraph_index, p.char_start, p.char_end, p.page, p.text))
-                db.execute("insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)",
-                           (cur.lastrowid, p.text, context))
+                db.execute(fts.INSERT, (cur.lastrowid, p.text, context))
             _insert_sketch(db, document.doc_id, [p.text for p in paragraphs])
 
     def rebuild_lexical_index(self) -> None:
