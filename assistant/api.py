@@ -20,7 +20,7 @@ from assistant.settings import Settings
 from assistant.types import Answer, Citation, Evidence, LookupResult
 from ingest.pipeline import IngestReport, ingest
 from ingest.records import HEADER_INDEX, Document, Paragraph
-from vectorstore.embedding import encode
+from vectorstore.embedding import encode, preload
 from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
@@ -53,6 +53,11 @@ class Assistant:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return encode(self.settings.embedder, texts)
+
+    def preload_embedder(self) -> None:
+        """Load the batch embedder (sentence-transformers, 10-15 s) in the background: for processes
+        that will answer many questions. Without it, small calls use the numpy one (same vectors)."""
+        preload(self.settings.embedder)
 
     def backend(self, name=None) -> Backend:
         """A backend by name, or your own: a `Backend` or any LangChain chat model passes through."""

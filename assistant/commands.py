@@ -119,6 +119,7 @@ def ask(args) -> int:
 
 
 def _ask_batch(assistant, args, filters) -> int:
+    assistant.preload_embedder()  # many questions: worth the batch encoder's start-up
     for item in tqdm(read_questions(args.questions), desc="ask", unit="q", file=sys.stderr):
         text = item["question"] if isinstance(item, dict) else str(item)
         answer = assistant.ask(text, backend=args.backend, k=args.k, filters=filters, as_of=args.as_of)
@@ -128,6 +129,7 @@ def _ask_batch(assistant, args, filters) -> int:
 
 def chat(args) -> int:
     assistant = _assistant(args)
+    assistant.preload_embedder()  # loads while the first question is typed
     history: list[dict] = []
     print("Ask about the library; empty line or Ctrl-D to quit.", file=sys.stderr)
     while True:

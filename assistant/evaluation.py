@@ -22,6 +22,7 @@ from assistant.metrics import (RECALL_AT, AnswerOutcome, answer_metrics, confide
 from assistant.retrieval import DEFAULT_METHOD
 from ingest.records import header_paragraph
 from ingest.text import sentences
+from vectorstore.embedding import get_embeddings
 
 CURVE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
@@ -101,6 +102,7 @@ def run(assistant, corpus: str | Path, questions: str | Path, *, k: int = 10, me
         print(f"warning: ingest: {report.summary()}", file=sys.stderr)
     asked = resolve_gold(load_questions(questions, corpus, limit), assistant)
     k = max(k, max(RECALL_AT))
+    get_embeddings(assistant.settings.embedder)  # latencies below are the long-running process's
     assistant.retrieve("warm up", k=k, method=method)  # loads models, syncs re-scorer vectors
     ranks, latencies, outcomes = [], [], []
     for q in tqdm(asked, desc="eval", unit="q", file=sys.stderr):

@@ -123,8 +123,10 @@ def main() -> int:
 
     from assistant import Assistant
     from assistant.evaluation import load_questions, outcome, resolve_gold
+    from vectorstore.embedding import get_embeddings
 
     assistant = Assistant(store=args.store)
+    get_embeddings(assistant.settings.embedder)  # timings below are the long-running process's
     report = assistant.ingest([args.corpus])
     if not report.ok:
         print(f"warning: ingest: {report.summary()}", file=sys.stderr)

@@ -53,6 +53,7 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | Non
     except OSError as exc:
         raise ServeError(f"cannot serve on {host}:{port}, the port is taken or not allowed ({exc.__class__.__name__}); "
                          "stop what holds it or pass another --port") from None
+    assistant.preload_embedder()  # answers start on the light encoder; batches switch once torch is in
     if block:
         print(f"web chat on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
         demo.block_thread()

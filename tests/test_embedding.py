@@ -1,0 +1,47 @@
+"""The two implementations of the packaged embedder give the same vectors, and a one-shot question
+never waits for torch (vectorstore/embedding.py, vectorstore/bert_numpy.py)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from support import ROOT
+from vectorstore.bert_numpy import BertEncoder, Unsupported
+from vectorstore.embedding import get_embeddings, model_path
+
+TEXTS = [
+    "Who decided the vote?",
+    "",
+    "The council voted 7-2 on March 3, 2023, to rebuild the harbor; the mayor did not attend.",
+    "Ключевые слова: Блинкен, Астана",  # the seed corpus's Russian menu text
+    " ".join(["Paragraphs longer than the model's 256-token window are cut where it cuts them."] * 40),
+]
+
+
+def test_numpy_encoder_gives_the_sentence_transformers_vectors():
+    light = BertEncoder(model_path("minilm")).encode(TEXTS)
+    reference = get_embeddings("minilm")._client.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    assert light.dtype == np.float32 and light.shape == reference.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(light, axis=1), 1.0, atol=1e-5)
+    assert (light * reference).sum(axis=1).min() > 0.9999
+    one_at_a_time = np.vstack([BertEncoder(model_path("minilm")).encode([t]) for t in TEXTS])
+    assert np.abs(one_at_a_time - light).max() < 1e-5  # padding in a batch changes nothing
+
+
+def test_other_architectures_are_refused(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "mpnet", "hidden_act": "gelu"}))
+    with pytest.raises(Unsupported):
+        BertEncoder(tmp_path)
+
+
+def test_a_small_call_in_a_fresh_process_does_not_import_torch():
+    script = ("import sys; from vectorstore.embedding import encode; v = encode('minilm', ['a question?']); "
+              "assert v.shape == (1, 384), v.shape; "
+              "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
