@@ -27,6 +27,7 @@ class LexicalIndex:
     def __init__(self, registry: Registry):
         self.registry = registry
         self._df_cache: dict[str, int] = {}
+        self._size: int | None = None  # paragraphs in the library, counted with the frequencies
 
     def search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, BM25 score: higher is better), best first."""
@@ -46,12 +47,15 @@ class LexicalIndex:
         return [(r[0], r[1]) for r in db.execute(sql, [query, *args, n])]
 
     def changed(self) -> None:
-        """The library changed: document frequencies are counted again."""
+        """The library changed: document frequencies and its size are counted again."""
         self._df_cache.clear()
+        self._size = None
 
     def _distinctive(self, terms: list[str]) -> list[str]:
         """The terms without those most of a large library contains (the rarest two stay regardless)."""
-        limit = max(COMMON_TERM_SHARE * self.registry.count(), COMMON_TERM_MIN_DF)
+        if self._size is None:
+            self._size = self.registry.count()
+        limit = max(COMMON_TERM_SHARE * self._size, COMMON_TERM_MIN_DF)
         kept = [t for t in terms if self._document_frequency(t) <= limit]
         return kept or sorted(terms, key=self._document_frequency)[:2]
 

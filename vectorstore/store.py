@@ -79,10 +79,10 @@ class Store:
 
     def dense_search(self, embedding, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, cosine similarity), best first, committed versions only."""
-        total = self.count()  # SQLite: cheaper than asking Chroma on every question
+        total = self.registry.count(at_most=n)  # SQLite, counting no further than needed
         if not total:
             return []
-        hits = self.vectors.query(embedding, min(n, total), filters)
+        hits = self.vectors.query(embedding, total, filters)
         versions = self.registry.versions({doc_of(pid) for pid, _, _ in hits})
         return [(pid, sim) for pid, version, sim in hits if versions.get(doc_of(pid)) == version]
 
