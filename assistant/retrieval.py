@@ -91,17 +91,18 @@ class Retriever:
         elif self.method in ("weighted", "hybrid", "mpnet"):
             self._add_similarity(similarity, query_vector, [pid for pid, _ in lexical])
             ranked = weighted(similarity, dict(lexical), DENSE_WEIGHT)
-            if self.method != "weighted" and ranked:
-                ranked = self._phrase_bonus(question, ranked, n)
-            if self.method == "mpnet" and ranked:
-                ranked = self._rescore(question, ranked, n)
         else:
             ranked = dict(dense or lexical)
         pool = sorted(ranked, key=ranked.get, reverse=True)[:n]
         paragraphs = self.store.get(pool)
+        if self.method in ("hybrid", "mpnet"):
+            ranked = {pid: ranked[pid] + PHRASE_WEIGHT * phrase_overlap(question, paragraphs[pid].text)
+                      for pid in pool if pid in paragraphs}
+        if self.method == "mpnet" and ranked:
+            ranked = self._rescore(question, ranked)
         if as_of and is_recent(question) and ranked:
             ranked = with_recency(ranked, {pid: p.date for pid, p in paragraphs.items()}, as_of)
-        top = distinct(sorted(pool, key=ranked.get, reverse=True), paragraphs, as_of)[:k]
+        top = distinct(sorted(ranked, key=ranked.get, reverse=True), paragraphs, as_of)[:k]
         self._add_similarity(similarity, query_vector, top)
         return [Hit(paragraphs[pid], similarity.get(pid, 0.0), ranked[pid]) for pid in top]
 
@@ -111,17 +112,10 @@ class Retriever:
         for pid, vector in self.store.embeddings(missing).items():
             similarity[pid] = float(np.dot(query_vector, np.asarray(vector, dtype=np.float32)))
 
-    def _phrase_bonus(self, question: str, first_stage: dict[str, float], n: int) -> dict[str, float]:
-        candidates = sorted(first_stage, key=first_stage.get, reverse=True)[:n]
-        texts = {pid: p.text for pid, p in self.store.get(candidates).items()}
-        return {pid: first_stage[pid] + PHRASE_WEIGHT * phrase_overlap(question, texts.get(pid, ""))
-                for pid in candidates}
-
-    def _rescore(self, question: str, first_stage: dict[str, float], n: int) -> dict[str, float]:
-        candidates = sorted(first_stage, key=first_stage.get, reverse=True)[:n]
-        mpnet = rescorer_for(self.store).scores(question, candidates)
-        return {pid: RESCORE_WEIGHT * mpnet.get(pid, 0.0) + (1 - RESCORE_WEIGHT) * first_stage[pid]
-                for pid in candidates}
+    def _rescore(self, question: str, first_stage: dict[str, float]) -> dict[str, float]:
+        mpnet = rescorer_for(self.store).scores(question, list(first_stage))
+        return {pid: RESCORE_WEIGHT * mpnet.get(pid, 0.0) + (1 - RESCORE_WEIGHT) * score
+                for pid, score in first_stage.items()}
 
 
 def distinct(order: list[str], paragraphs: dict[str, Paragraph], as_of: datetime.date | None) -> list[str]:

@@ -79,10 +79,12 @@ def main() -> int:
     from assistant import Assistant, prompting
     from assistant.evidence import select
     from assistant.llama_chat import load_llama
+    from vectorstore.embedding import get_embeddings
 
     store = args.store or tempfile.mkdtemp(prefix="bench-gen-")
     unchecked = Assistant(store=store, backend="llama", min_confidence=0)
     default = Assistant(store=store, backend="llama")
+    get_embeddings(default.settings.embedder)  # the web app's steady state: its batch encoder loaded
     if not default.documents():
         default.ingest([args.corpus])
     model = default.backend("llama").chat_model

@@ -113,11 +113,12 @@ def main() -> int:
     args = parser.parse_args()
 
     from assistant import verifier
-    from vectorstore.embedding import encode
+    from vectorstore.embedding import encode, get_embeddings
 
     rng = random.Random(7)
     pairs = [p for name, folder in SETS.items() for p in pairs_for(name, folder, args.per_set, rng)]
     embed = lambda texts: encode("minilm", texts)  # noqa: E731
+    get_embeddings("minilm")  # a long-running process's encoder for batches
     verifier.check("warm up", "Warm up the models.", embed)
     started = time.perf_counter()
     verdicts = [verifier.check(p["claim"], p["paragraph"], embed) for p in pairs]
