@@ -15,6 +15,10 @@ from pathlib import Path
 import numpy as np
 
 BATCH = 64
+# Up to this many texts, the matrix products run on one BLAS thread: a question's are too small to
+# share, and on a busy machine (the local model generating beside it) OpenBLAS's waiting threads make
+# one question take p50/p95 183/1041 ms instead of 55/73 (two other processes busy on 2 cores).
+ONE_THREAD_UP_TO = 4
 
 
 class Unsupported(ValueError):
@@ -35,6 +39,7 @@ class BertEncoder:
                 or not (folder / "model.safetensors").exists() or not (folder / "tokenizer.json").exists()):
             raise Unsupported(f"{folder} is not a BERT mean-pooling sentence encoder with safetensors weights")
         from safetensors.numpy import load_file
+        from threadpoolctl import ThreadpoolController
         from tokenizers import Tokenizer
 
         self.heads, self.layers = config["num_attention_heads"], config["num_hidden_layers"]
@@ -43,13 +48,19 @@ class BertEncoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length)
         self.tokenizer.no_padding()
-        weights = {k.removeprefix("bert."): v.astype(np.float32) for k, v in load_file(folder / "model.safetensors").items()}
-        self.w = weights
+        self.w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in load_file(folder / "model.safetensors").items()}
+        self.threads = ThreadpoolController()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Normalized float32 vectors, one row per text (batches of similar length, as ST does)."""
         if not texts:
             return np.zeros((0, self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
+        if len(texts) <= ONE_THREAD_UP_TO:
+            with self.threads.limit(limits=1, user_api="blas"):
+                return self._encode(texts)
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.empty((len(texts), self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
