@@ -45,7 +45,7 @@ def direct(llm, messages: list[dict], max_tokens: int) -> dict:
             first = first or time.perf_counter()
             tokens += 1
     end = time.perf_counter()
-    return {"first_evidence_s": evidence, "first_token_s": first - started, "tokens": tokens, "gen_tok_s": (tokens - 1) / max(end - first, 1e-9)}
+    return {"first_token_s": first - started, "tokens": tokens, "gen_tok_s": (tokens - 1) / max(end - first, 1e-9)}
 
 
 def chain(assistant, question: str) -> dict:
