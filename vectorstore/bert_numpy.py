@@ -17,7 +17,7 @@ import numpy as np
 BATCH = 64
 # Up to this many texts, the matrix products run on one BLAS thread: a question's are too small to
 # share, and on a busy machine (the local model generating beside it) OpenBLAS's waiting threads make
-# one question take p50/p95 183/1041 ms instead of 55/73 (two other processes busy on 2 cores).
+# one question take p50/p95 183/1041 ms instead of 36/56 (two other processes busy on 2 cores).
 ONE_THREAD_UP_TO = 4
 
 
