@@ -49,12 +49,13 @@ class BertEncoder:
         self.tokenizer.enable_truncation(max_length)
         self.tokenizer.no_padding()
         self.w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in load_file(folder / "model.safetensors").items()}
+        self.width = self.w["embeddings.word_embeddings.weight"].shape[1]
         self.threads = ThreadpoolController()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Normalized float32 vectors, one row per text (batches of similar length, as ST does)."""
         if not texts:
-            return np.zeros((0, self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
+            return np.zeros((0, self.width), dtype=np.float32)
         if len(texts) <= ONE_THREAD_UP_TO:
             with self.threads.limit(limits=1, user_api="blas"):
                 return self._encode(texts)
@@ -63,7 +64,7 @@ class BertEncoder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out = np.empty((len(texts), self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
+        out = np.empty((len(texts), self.width), dtype=np.float32)
         for start in range(0, len(order), BATCH):
             batch = order[start:start + BATCH]
             out[batch] = self._forward([encodings[i].ids for i in batch])
