@@ -100,3 +100,45 @@ def test_an_unvetted_article_speaks_only_against_the_same_story(other_date, show
                                lambda texts: encode("minilm", texts), judged=True, vetted=1)
     assert ('But other.example' in composed.text) is shown, composed.text
     assert composed.cited == ([0, 1] if shown else [0])
+
+
+OXYGEN = ("Oxygen for hospitals is stored in smaller cylinders of compressed gas. "
+          "Bulk oxygen is shipped as a liquid in specially insulated tankers.")
+SHIPPED = (OXYGEN.index("Bulk"), len(OXYGEN))
+CYLINDERS = (0, OXYGEN.index(" Bulk"))
+
+
+def drafted(text: str, cited: list[int], quotes: dict) -> Verified:
+    return Verified(text=text, cited=cited, removed_sentences=0, repointed=0, abstained=False, quotes=quotes)
+
+
+def test_a_draft_resting_on_another_sentence_is_followed_by_the_evidence_quote():
+    composed = compose.compose("How is bulk oxygen shipped?", drafted(
+        "Bulk oxygen is shipped in smaller cylinders [1].", [0], {0: CYLINDERS}),
+        [evidence(OXYGEN, SHIPPED)], never_encode, judged=True)
+    assert composed.text == ('Bulk oxygen is shipped in smaller cylinders [1]. In the source\'s words: '
+                             '"Bulk oxygen is shipped as a liquid in specially insulated tankers" [1].')
+    assert composed.cited == [0] and composed.quotes == {0: CYLINDERS}
+    # the verifier reads the quote as the paragraph's own claim, not as compose's framing of it
+    assert compose.without_attribution(composed.text.split("[1]. ")[1]) == \
+        "Bulk oxygen is shipped as a liquid in specially insulated tankers [1]."
+
+
+def test_the_evidence_quote_of_an_uncited_best_judged_source_gets_its_own_marker():
+    other = evidence("Liquid oxygen boils at minus 183 degrees Celsius.", (0, 48))
+    composed = compose.compose("How is bulk oxygen shipped?", drafted(
+        "Liquid oxygen boils at minus 183 degrees [1].", [1], {1: (0, 48)}),
+        [evidence(OXYGEN, SHIPPED), other], never_encode, judged=True)
+    assert composed.text.endswith('"Bulk oxygen is shipped as a liquid in specially insulated tankers" [2].')
+    assert composed.cited == [1, 0] and composed.quotes[0] == SHIPPED
+
+
+@pytest.mark.parametrize("draft, quotes, judged", [
+    ("It is shipped as a liquid in insulated tankers [1].", {0: SHIPPED}, True),  # rests on the quote
+    ("Bulk oxygen goes as a liquid in specially insulated tankers [1].", {0: CYLINDERS}, True),  # adds nothing
+    ("Bulk oxygen is shipped in smaller cylinders [1].", {0: CYLINDERS}, False),  # nobody vouched for it
+])
+def test_no_evidence_quote_where_it_adds_nothing_or_nobody_vouched(draft, quotes, judged):
+    composed = compose.compose("How is bulk oxygen shipped?", drafted(draft, [0], quotes),
+                               [evidence(OXYGEN, SHIPPED)], never_encode, judged=judged)
+    assert composed.text == draft
