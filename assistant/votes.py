@@ -1,7 +1,9 @@
 """Who voted how: "The Central Asian countries supported the resolution" against "the other four
 Central Asian countries abstained" is a contradiction that shares every word but one, and the span
 itself says "support" too (for 141 other countries). A vote choice belongs to the group named next to
-it, so the claim's choice is compared with the choice the span gives the same group.
+it, so the claim's choice is compared with the choice the span gives the same group. A tally is
+read the same way: "141 countries abstained" against "approved 141 to 7, among the 32 abstentions"
+gives the 141 to another choice than the span does.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ VOTING = re.compile(r"\b(?:vot(?:e|es|ed|ing|ers?)|abstain\w*|abstentions?|ballo
 TOKEN = re.compile(r"[\w'-]+")
 GROUP_WORDS = 4  # how many words before a choice name the group that made it
 NEAR = 8  # a choice this many words from the group is the group's
+COUNT_TOKEN = re.compile(r"\d[\d,]*\d|\d|[^\W\d_][\w'-]*")
+COUNT_NEAR = 2  # a figure's choice: the nearest one within this many content words ("141 countries abstained")
 NOT_A_GROUP = frozenset({"voted", "vote", "votes", "among", "to", "from", "by", "with", "of", "resolution", "motion"})
 
 
@@ -41,7 +45,35 @@ def contradiction(claim: str, span: str) -> tuple[str, str] | None:
         given = _choice_of(group, span, given_in_span) if group else None
         if given and given != name:
             return "vote", f"the claim says {' '.join(group)} voted '{name}', the source says '{given}'"
+    span_counts = _counted(span, given_in_span)
+    for figure, name in _counted(claim, claimed).items():
+        if span_counts.get(figure, name) != name:
+            return "vote", f"the claim says {figure} voted '{name}', the source says '{span_counts[figure]}'"
     return None
+
+
+def _counted(text: str, given: list[tuple[str, int, int]]) -> dict[str, str]:
+    """Each figure of `text` with the vote choice it counts: the nearest choice within COUNT_NEAR
+    content words, a comma or semicolon between counting as one more, and only where no other
+    choice is as near; the second figure of a tally ("141 to 7", "141-7", "52 votes to 48") is the other side's."""
+    tokens = [(m.group().lower(), m.start(), m.end()) for m in COUNT_TOKEN.finditer(text)]
+    marks = [(name, i) for name, start, _ in given for i, (_, a, b) in enumerate(tokens) if a <= start < b]
+    counted = {}
+    for i, (word, start, end) in enumerate(tokens):
+        if not word[0].isdigit() or i and (tokens[i - 1][0][0].isdigit() or tokens[i - 1][0] == "to" and any(
+                w[0].isdigit() for w, _, _ in tokens[max(0, i - 4):i - 1])):
+            continue
+        distances = {}
+        for name, at in marks:
+            lo, hi = (at, i) if at < i else (i, at)
+            between = tokens[lo + 1:hi]
+            distance = sum(1 for w, _, _ in between if w not in STOPWORDS) + \
+                len(re.findall(r"[,;]", text[tokens[lo][2]:tokens[hi][1]]))
+            distances[name] = min(distance, distances.get(name, distance))
+        near = sorted((d, name) for name, d in distances.items() if d <= COUNT_NEAR)
+        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+            counted[word.replace(",", "")] = near[0][1]
+    return counted
 
 
 def _group(before: str) -> list[str]:

@@ -53,6 +53,14 @@ def test_a_contradicted_claim_is_corrected_from_its_paragraph(seeded):
     assert_quotes_hold(answer)
 
 
+def test_a_tally_given_to_the_wrong_choice_is_corrected(seeded):
+    question = "How many countries abstained on the UN General Assembly resolution on Ukraine?"
+    n = marker_of(seeded, question, "141 to 7")
+    answer = seeded.ask(question, backend=fake(f"141 countries abstained on the UN General Assembly resolution [{n}]."))
+    assert "141 countries abstained" not in answer.answer and "32 abstentions" in answer.answer, answer.answer
+    assert contradicted_sentences(answer, seeded.encode) == 0
+
+
 def test_yes_no_polarity_comes_from_the_evidence_not_the_model(seeded):
     n = marker_of(seeded, SANCTIONS_Q, "does not allow")
     answer = seeded.ask(SANCTIONS_Q, backend=fake(f"Yes, Kazakhstan allows the use of its territory to avoid sanctions [{n}]."))

@@ -111,12 +111,20 @@ TALLY_TOO = ("While the motion was comfortably approved, 212 to 9, among the 30 
     ("212 members supported the motion and 30 abstained", TALLY_TOO, "supported"),
     ("All four Baltic members abstained", TALLY_TOO, "supported"),
     (TALLY_TOO, TALLY_TOO, "supported"),  # "approved ... among the 30 abstentions were": the group's choice follows it
+    ("212 members abstained on the motion", TALLY_TOO, "contradicted"),  # a tally given to the wrong choice
+    ("30 members abstained on the motion", TALLY_TOO, "supported"),
 ])
 def test_a_vote_choice_belongs_to_the_group_named_with_it(encode, claim, paragraph, label):
     verdict = verifier.check(claim, paragraph, encode)
     assert verdict.label == label, verdict
     if label == "contradicted":
         assert verdict.reason == "vote"
+
+
+@pytest.mark.parametrize("claim", ["9 members opposed the motion", "The motion was approved by 212 votes to 9"])
+def test_the_second_figure_of_a_tally_is_the_other_side(encode, claim):
+    assert verifier.check(claim, TALLY_TOO, encode).reason != "vote"
+    assert verifier.check(claim, "The motion was approved by 212 votes to 9.", encode).reason != "vote"
 
 
 def test_support_outside_a_vote_is_not_a_vote_choice(encode):
