@@ -87,7 +87,8 @@ def _with_evidence_quote(question: str, composed: Composed, source) -> Composed:
     if not content_words(source.quote) - content_words(question) - content_words(composed.text):
         return composed
     cited = composed.cited if 0 in composed.cited else [*composed.cited, 0]
-    quotes = {0: source.best, **composed.quotes}
+    start, end = rests_on or source.best  # the citation's quote spans both sentences it vouches for
+    quotes = {**composed.quotes, 0: (min(start, source.best[0]), max(end, source.best[1]))}
     text = f'{composed.text} In the source\'s words: "{_unterminated(source.quote)}" [{cited.index(0) + 1}].'
     return Composed(text, cited, quotes)
 

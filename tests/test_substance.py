@@ -118,7 +118,7 @@ def test_a_draft_resting_on_another_sentence_is_followed_by_the_evidence_quote()
         [evidence(OXYGEN, SHIPPED)], never_encode, judged=True)
     assert composed.text == ('Bulk oxygen is shipped in smaller cylinders [1]. In the source\'s words: '
                              '"Bulk oxygen is shipped as a liquid in specially insulated tankers" [1].')
-    assert composed.cited == [0] and composed.quotes == {0: CYLINDERS}
+    assert composed.cited == [0] and composed.quotes == {0: (0, len(OXYGEN))}  # both sentences it vouches for
     # the verifier reads the quote as the paragraph's own claim, not as compose's framing of it
     assert compose.without_attribution(composed.text.split("[1]. ")[1]) == \
         "Bulk oxygen is shipped as a liquid in specially insulated tankers [1]."
