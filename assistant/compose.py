@@ -9,10 +9,6 @@
   statement (about the same people) answers "No": the check's judge tends to reject the paragraph
   that says "does not" (it reads the question as a claim), and a false premise is why nothing
   "answers" it.
-- A draft that rests on another sentence than the best-judged source's evidence quote, while that
-  quote says something the draft does not, is followed by the quote, cited ("In the source's words:
-  ..."): the model often reads the neighbouring sentence of the right paragraph, and the reader should
-  see the sentence that best matches the question beside the model's reading of it.
 - Each other article the check kept that the answer does not cite speaks for itself, quoted and
   cited, unless the cited paragraphs support all its evidence: where the sources differ, the other
   side is shown. An article the check did not vouch for (or never judged) speaks only where the
@@ -29,12 +25,10 @@ from dataclasses import dataclass, field
 
 from assistant import evidence, language, substance, verifier
 from assistant.citations import Verified
-from ingest.text import content_words
 
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
 # what compose adds around the sources' words: "No. ", "(according to a 2021 ... article)", 'Also, X says: "'
-ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|'
-                         r'^In the source\'s words: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
+ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
 MAX_WITNESSES = 2
 # An unvetted source contradicts the answer only about the same thing; its sentence and the cited
 # paragraph often word it differently ("all five ... abstentions" / "the other four ... abstained"),
@@ -68,29 +62,12 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
         composed = Composed(f"{_unterminated(sources[0].quote)} [1].", [0], {0: sources[0].best})
     else:
         composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
-        if judged and vetted and not yes_no:
-            composed = _with_evidence_quote(question, composed, sources[0])
     if yes_no:
         word = polarity(question, [sources[i].paragraph.text for i in composed.cited], encode)
         if word is None and judged:  # the judge may have rejected the paragraph that says "does not"
             return denial(question, sources, encode) or composed
         composed = _with_polarity(word, composed)
     return _with_witnesses(composed, sources, vetted, encode) if judged else composed
-
-
-def _with_evidence_quote(question: str, composed: Composed, source) -> Composed:
-    """The draft, then `source`'s evidence quote (`source` is the best-judged one, index 0) unless
-    the draft rests on that sentence or the quote adds no word to the question and the draft."""
-    rests_on = composed.quotes.get(0)
-    if rests_on and rests_on[0] < source.best[1] and source.best[0] < rests_on[1]:
-        return composed
-    if not content_words(source.quote) - content_words(question) - content_words(composed.text):
-        return composed
-    cited = composed.cited if 0 in composed.cited else [*composed.cited, 0]
-    start, end = rests_on or source.best  # the citation's quote spans both sentences it vouches for
-    quotes = {**composed.quotes, 0: (min(start, source.best[0]), max(end, source.best[1]))}
-    text = f'{composed.text} In the source\'s words: "{_unterminated(source.quote)}" [{cited.index(0) + 1}].'
-    return Composed(text, cited, quotes)
 
 
 def denial(question: str, sources: list, encode) -> Composed | None:
