@@ -52,7 +52,7 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
     verdicts = {(c, j): _unless_obeyed(c, paragraphs[j], verdict) for (c, j), verdict in
                 zip(((c, j) for c in claims for j in range(len(paragraphs))), verifier.check_many(pairs, encode, threshold))}
     state = _State(paragraphs, verdicts)
-    out = []
+    out, out_cited = [], set()
     for sentence, parts in zip(said, clauses):
         claim = _claim(sentence)
         if not content_words(claim) or ABSTAIN_PHRASES.search(claim):
@@ -63,7 +63,12 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
             if whole is None:
                 continue
             rendered = [whole]
-        out.append(_render(rendered, state.order))
+        cited = {j for _, js in rendered for j in js}
+        shown = _render(rendered, state.order)
+        if cited <= out_cited and _said(_claim(shown), out):
+            continue  # a correction quoted the paragraph's next sentence too: the draft's own copy goes
+        out.append(shown)
+        out_cited |= cited
     return Verified(" ".join(out), state.order, len(said) - len(out), state.repointed, abstained=not out,
                     corrected=state.corrected, quotes=state.quotes)
 
@@ -140,6 +145,12 @@ class _State:
 
 def _claim(sentence: str) -> str:
     return MARKER.sub("", sentence).strip()
+
+
+def _said(claim: str, out: list[str]) -> bool:
+    """`claim` (markers gone) is word for word in what is already shown."""
+    words = " ".join(claim.rstrip(" .!?").split())
+    return bool(words) and words in " ".join(_claim(" ".join(out)).split())
 
 
 MARKER_GROUP = re.compile(r"((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")

@@ -61,6 +61,18 @@ def test_a_tally_given_to_the_wrong_choice_is_corrected(seeded):
     assert contradicted_sentences(answer, seeded.encode) == 0
 
 
+def test_a_correction_is_not_followed_by_its_own_words_again(seeded):
+    question = "How many countries abstained on the UN General Assembly resolution on Ukraine?"
+    n = marker_of(seeded, question, "abstention from 32")
+    answer = seeded.ask(question, backend=fake(
+        f"141 countries abstained on the UN General Assembly resolution demanding that Russian troops withdraw "
+        f"from Ukraine [{n}]. This resolution had support from 141 countries, opposition from seven, and "
+        f"abstention from 32 [{n}]."))
+    assert "141 countries abstained" not in answer.answer, answer.answer
+    assert answer.answer.count("abstention from 32") == 1, answer.answer
+    assert_quotes_hold(answer)
+
+
 def test_yes_no_polarity_comes_from_the_evidence_not_the_model(seeded):
     n = marker_of(seeded, SANCTIONS_Q, "does not allow")
     answer = seeded.ask(SANCTIONS_Q, backend=fake(f"Yes, Kazakhstan allows the use of its territory to avoid sanctions [{n}]."))
