@@ -55,11 +55,12 @@ def contradiction(claim: str, span: str) -> tuple[str, str] | None:
 def _counted(text: str, given: list[tuple[str, int, int]]) -> dict[str, str]:
     """Each figure of `text` with the vote choice it counts: the nearest choice within COUNT_NEAR
     content words, a comma or semicolon between counting as one more, and only where no other
-    choice is as near; the second figure of a tally ("141 to 7", "141-7", "52 votes to 48") is the other side's."""
+    choice is as near; the second figure of a tally ("141 to 7", "141-7", "52 votes to 48") is the
+    other side's."""
     tokens = [(m.group().lower(), m.start(), m.end()) for m in COUNT_TOKEN.finditer(text)]
     marks = [(name, i) for name, start, _ in given for i, (_, a, b) in enumerate(tokens) if a <= start < b]
     counted = {}
-    for i, (word, start, end) in enumerate(tokens):
+    for i, (word, _, _) in enumerate(tokens):
         if not word[0].isdigit() or i and (tokens[i - 1][0][0].isdigit() or tokens[i - 1][0] == "to" and any(
                 w[0].isdigit() for w, _, _ in tokens[max(0, i - 4):i - 1])):
             continue
