@@ -61,8 +61,7 @@ def _counted(text: str, given: list[tuple[str, int, int]]) -> dict[str, str]:
     marks = [(name, i) for name, start, _ in given for i, (_, a, b) in enumerate(tokens) if a <= start < b]
     counted = {}
     for i, (word, _, _) in enumerate(tokens):
-        if not word[0].isdigit() or i and (tokens[i - 1][0][0].isdigit() or tokens[i - 1][0] == "to" and any(
-                w[0].isdigit() for w, _, _ in tokens[max(0, i - 4):i - 1])):
+        if not word[0].isdigit() or _tally_second(tokens, i):
             continue
         distances = {}
         for name, at in marks:
@@ -75,6 +74,15 @@ def _counted(text: str, given: list[tuple[str, int, int]]) -> dict[str, str]:
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             counted[word.replace(",", "")] = near[0][1]
     return counted
+
+
+def _tally_second(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Token i is the second figure of a tally: right after a figure ("141-7"), or after a "to" that
+    follows one within three words ("141 to 7", "52 votes to 48")."""
+    before = [word for word, _, _ in tokens[max(0, i - 4):i]]
+    if not before:
+        return False
+    return before[-1][0].isdigit() or before[-1] == "to" and any(w[0].isdigit() for w in before[:-1])
 
 
 def _group(before: str) -> list[str]:
