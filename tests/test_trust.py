@@ -254,6 +254,17 @@ def test_a_disagreeing_article_the_check_rejected_still_speaks_for_the_other_sid
     assert_quotes_hold(answer)
 
 
+def test_a_paragraph_off_the_answers_topic_does_not_speak_though_the_judge_vouched_for_it(seeded):
+    """The judge vouches for off-topic paragraphs too: a sanctions paragraph of the other article
+    spoke beside an answer about the oil pipeline. A witness must be about what the cited paragraph is."""
+    question = "Through which pipeline did the US license the export of Kazakh oil?"
+    n = marker_of(seeded, question, "Caspian Pipeline Consortium")
+    answer = seeded.ask(question, backend=Judging(
+        responses=[f"The US licensed the export of Kazakh oil via the Caspian Pipeline Consortium (CPC) pipeline [{n}]."]))
+    assert "Caspian Pipeline Consortium" in answer.answer and "says:" not in answer.answer, answer.answer
+    assert len(answer.citations) == 1
+
+
 # ---- lookup verdicts -------------------------------------------------------------------------------
 def test_a_quote_with_not_removed_is_misquoted_never_quoted(seeded):
     result = seeded.lookup("Kazakhstan does allow the use of its territory to avoid sanctions")
