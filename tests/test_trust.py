@@ -221,6 +221,16 @@ def test_rejected_evidence_is_announced_before_abstaining(seeded):
     assert statuses == ["checking", "rejected"] and events[-1].abstained
 
 
+@pytest.mark.parametrize("question, judgement, status", [
+    ("Which currency does Uzbekistan use?", 0.6, "rejected"),  # sources only loosely about it: 0.6 is not enough
+    ("Which currency does Uzbekistan use?", 0.8, "kept"),
+    ("Which Uzbek president did Blinken meet?", 0.6, "kept"),  # a source about it: 0.6 is enough
+])
+def test_sources_loosely_about_the_question_need_a_surer_judgement(seeded, question, judgement, status):
+    events = list(seeded.stream(question, evidence=True, backend=Judging(responses=["unused"], judgement=judgement)))
+    assert [e.status for e in events if isinstance(e, Evidence)][-1] == status
+
+
 def test_stream_without_evidence_keeps_its_contract(seeded):
     events = list(seeded.stream("Which Uzbek president did Blinken meet?"))
     assert all(isinstance(e, str) for e in events[:-1]) and isinstance(events[-1], Answer)
