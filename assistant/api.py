@@ -240,9 +240,15 @@ class Assistant:
                 per_document[source.paragraph.doc_id] += 1
                 kept.append(source)
         best = max(confidence for _, confidence in judged)
-        if kept and best < LOOSE_BAR and max(s.hit.score for s in kept) < LOOSE_RELEVANCE:
+        if kept and best < LOOSE_BAR and self._loosely_about(question, kept):
             return [], best
         return kept, best
+
+    def _loosely_about(self, question: str, sources: list) -> bool:
+        """Does every source's paragraph lie below LOOSE_RELEVANCE (MiniLM cosine) from the question?
+        Their own texts are encoded: a header's hit carries its document's score, not its own."""
+        vectors = self.encode([question] + [s.paragraph.text for s in sources])
+        return float((vectors[1:] @ vectors[0]).max()) < LOOSE_RELEVANCE
 
 
 def _quotes(sources: list) -> list[Citation]:

@@ -231,6 +231,14 @@ def test_sources_loosely_about_the_question_need_a_surer_judgement(seeded, quest
     assert [e.status for e in events if isinstance(e, Evidence)][-1] == status
 
 
+def test_a_header_is_measured_against_the_question_by_its_own_text(seeded):
+    """The header's hit carries its document's first score (0.26 here); its own text is close (0.85)."""
+    question = "Which outlet published the article saying Blinken's Central Asia tour focused more on Russia and China?"
+    model = Judging(responses=["unused"], judgement=0.1, judgements={"tour focused more": 0.6})
+    events = list(seeded.stream(question, evidence=True, backend=model))
+    assert [e.status for e in events if isinstance(e, Evidence)][-1] == "kept"
+
+
 def test_stream_without_evidence_keeps_its_contract(seeded):
     events = list(seeded.stream("Which Uzbek president did Blinken meet?"))
     assert all(isinstance(e, str) for e in events[:-1]) and isinstance(events[-1], Answer)
