@@ -24,8 +24,6 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from assistant import evidence, language, substance, verifier
 from assistant.citations import Verified
 
@@ -153,7 +151,6 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
     they do not support; an article whose evidence they support throughout only repeats the answer."""
     seen_docs = {sources[i].paragraph.doc_id for i in composed.cited}
     cited_texts = [sources[j].paragraph.text for j in composed.cited]
-    on_topic = _on_topic(sources, cited_texts, seen_docs, encode)
     text, cited, quotes = composed.text, list(composed.cited), dict(composed.quotes)
     for i, source in enumerate(sources):
         if len(cited) - len(composed.cited) >= MAX_WITNESSES or source.paragraph.doc_id in seen_docs:
@@ -170,7 +167,7 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
         new = [span for span, vs in zip(spans, per_sentence) if not any(v.supported for v in vs)] if i < vetted else []
         if not (contradicted or new):
             continue  # it only repeats what is said, or (not vouched for) says something else
-        if not (contradicted or on_topic[i]):
+        if not (contradicted or _on_topic(paragraph.text, cited_texts, encode)):
             continue  # it adds something, but about another matter than the cited paragraph's
         span = (contradicted or new)[0]
         seen_docs.add(source.paragraph.doc_id)
@@ -181,16 +178,13 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
     return Composed(text, cited, quotes)
 
 
-def _on_topic(sources: list, cited_texts: list[str], cited_docs: set[str], encode) -> list[bool]:
-    """For each source: is its paragraph within SAME_TOPIC of a cited paragraph? (Sources of cited
-    articles are never witnesses: not encoded.)"""
-    others = [s.paragraph.text for s in sources if s.paragraph.doc_id not in cited_docs]
-    if not (others and cited_texts):
-        return [False] * len(sources)
-    vectors = dict(zip(cited_texts + others, encode(cited_texts + others)))
-    cited = np.stack([vectors[t] for t in cited_texts])
-    return [s.paragraph.doc_id not in cited_docs and float((cited @ vectors[s.paragraph.text]).max()) >= SAME_TOPIC
-            for s in sources]
+def _on_topic(text: str, cited_texts: list[str], encode) -> bool:
+    """Is the paragraph within SAME_TOPIC (MiniLM cosine) of a cited paragraph? Encoded only for the
+    few sources that would speak, not for every answer."""
+    if not cited_texts:
+        return False
+    vectors = encode([text] + cited_texts)
+    return float((vectors[1:] @ vectors[0]).max()) >= SAME_TOPIC
 
 
 def _same_story(paragraph, cited) -> bool:
