@@ -131,10 +131,14 @@ def _value(match) -> float | None:
 
 
 def _negation_targets(token):
-    """The predicate a negator applies to: its head, and for "no remarks" the verb above the noun."""
+    """The predicate a negator applies to: its head, and for "no remarks" the verb above the noun;
+    for "nor", the clause it joins, not the one before it ("none pled guilty, nor was anyone killed":
+    counted on "pled", the two negators cancelled out and "any pled guilty" passed as supported)."""
     head = token.head
     if head.i == token.i:
         return [token]
+    if token.lower_ == "nor" and token.dep_ == "cc":
+        return [c for c in head.children if c.dep_ == "conj" and c.i > token.i] or [head]
     if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.head.i != head.i:
         return [head, head.head]
     return [head]

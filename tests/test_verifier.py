@@ -58,6 +58,23 @@ def test_meaning_changing_edits_are_contradicted(claim, reason, encode):
     assert verdict.detail
 
 
+@pytest.mark.parametrize("claim, paragraph, label", [
+    ("Some of the five men pled guilty.", "None of the five men pled guilty, nor was anyone killed.", "contradicted"),
+    ("Someone was killed during the assault.", "None of the five men pled guilty, nor was anyone killed "
+     "during the assault.", "contradicted"),
+    ("None of the five men pled guilty.", "None of the five men pled guilty, nor was anyone killed.", "supported"),
+    ("He denied the report about the merger.", "He neither confirmed nor denied the report about the merger.",
+     "contradicted"),
+])
+def test_nor_negates_the_clause_it_joins_not_the_one_before(claim, paragraph, label, encode):
+    """"none ... pled guilty, nor was anyone killed": counted twice on "pled", the two negators
+    cancelled out, and a "Yes" to "Did any of them plead guilty?" passed as supported (news-own-21)."""
+    verdict = check(claim, paragraph, encode)
+    assert verdict.label == label, verdict
+    if label == "contradicted":
+        assert verdict.reason == "negation"
+
+
 def test_a_figure_moved_to_another_predicate_is_contradicted(encode):
     vote = "The motion had support from 141 members, opposition from seven, and abstention from 32."
     moved = check("141 members abstained on the motion.", vote, encode)
