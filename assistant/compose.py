@@ -73,7 +73,7 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     if yes_no:
         word = polarity(question, [sources[i].paragraph.text for i in composed.cited], encode)
         if word is None and judged:  # the judge may have rejected the paragraph that says "does not"
-            return denial(question, sources, encode) or composed
+            return denial(question, sources, encode) or _with_polarity(None, composed)
         composed = _with_polarity(word, composed)
     return _with_witnesses(composed, sources, vetted, encode) if judged else composed
 
@@ -139,10 +139,12 @@ def polarity(question: str, texts: list[str], encode) -> str | None:
 
 
 def _with_polarity(word: str | None, composed: Composed) -> Composed:
-    if word is None:
-        return composed
+    """The evidence's "Yes"/"No" in front of the answer, the model's own first "Yes"/"No" dropped;
+    where the evidence settles neither way (None), no word at all: the model's stood before ("Yes,
+    Wendy's, please give me your highest priced burger" for "Does Wendy's plan to raise prices ...?")."""
     rest = LEADING_POLARITY.sub("", composed.text)
-    return Composed(f"{word}. {rest[:1].upper()}{rest[1:]}", composed.cited, composed.quotes)
+    rest = rest[:1].upper() + rest[1:]
+    return Composed(f"{word}. {rest}" if word else rest, composed.cited, composed.quotes)
 
 
 def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> Composed:

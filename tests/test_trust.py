@@ -80,6 +80,16 @@ def test_yes_no_polarity_comes_from_the_evidence_not_the_model(seeded):
     assert "does not allow" in answer.answer
 
 
+def test_no_yes_or_no_where_the_evidence_settles_neither_way(seeded):
+    """The model's "Yes" used to stand when the cited paragraph neither supports nor contradicts the
+    statement ("Yes, Wendy's, please give me your highest priced burger", news-own-20)."""
+    question = "Is Kazakhstan planning new trade routes?"
+    n = marker_of(seeded, question, "Tokayev emphasised")
+    answer = seeded.ask(question, backend=fake(
+        f"Yes, President Tokayev emphasised Kazakhstan’s determination to expand its engagement with Washington [{n}]."))
+    assert answer.answer.startswith("President Tokayev emphasised"), answer.answer
+
+
 def test_the_polarity_word_starts_its_own_sentence(seeded):
     n = marker_of(seeded, SANCTIONS_Q, "does not allow")
     answer = seeded.ask(SANCTIONS_Q, backend=fake(
