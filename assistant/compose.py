@@ -80,14 +80,14 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
 
 def denial(question: str, sources: list, encode) -> Composed | None:
     """"No. <the sentence that refutes it> [1]." for a yes/no question whose whole statement a source
-    contradicts, the refuting sentence naming everyone the statement names unless the names differ;
-    else None. Not the bare core: without its modifiers ("the Uzbek president" -> "president") the
-    statement would be refuted by a sentence about someone else."""
+    contradicts, the refuting sentence naming everyone the statement names unless the names differ
+    (then at least one other: `_refutes`); else None. Not the bare core: without its modifiers ("the
+    Uzbek president" -> "president") the statement would be refuted by a sentence about someone else."""
     if not (evidence.is_yes_no(question) and sources):
         return None
     claim = evidence.as_claim(question)
     verdicts = verifier.check_many([(claim, s.paragraph.text) for s in sources], encode)
-    refuting = [i for i, v in enumerate(verdicts) if v.label == verifier.CONTRADICTED and (
+    refuting = [i for i, v in enumerate(verdicts) if _refutes(claim, v, sources[i].paragraph.text) and (
         v.reason == "name" or language.names_stated(claim, sources[i].paragraph.text[v.start:v.end]))]
     if not refuting:
         return None
@@ -130,12 +130,21 @@ def polarity(question: str, texts: list[str], encode) -> str | None:
     """"No" when a text contradicts the question's statement or its bare core; "Yes" when one supports
     the statement and speaks of its predicate; else None: the texts do not settle the question."""
     claims = [c for c in (evidence.as_claim(question), evidence.core_claim(question)) if c]
-    verdicts = verifier.check_many([(c, t) for c in claims for t in texts], encode)
-    if any(v.label == verifier.CONTRADICTED for v in verdicts):
+    pairs = [(c, t) for c in claims for t in texts]
+    verdicts = verifier.check_many(pairs, encode)
+    if any(_refutes(c, v, t) for (c, t), v in zip(pairs, verdicts)):
         return "No"
     if any(v.supported and language.predicate_stated(claims[0], t[v.start:v.end]) for v, t in zip(verdicts, texts)):
         return "Yes"
     return None
+
+
+def _refutes(claim: str, verdict, text: str) -> bool:
+    """The verdict contradicts the statement about what it is about: a name swapped in a sentence that
+    names nothing else of the statement is a sentence about something else ("Moscow's relations ..."
+    answered "No" to "Is Kazakhstan planning new trade routes?")."""
+    return verdict.label == verifier.CONTRADICTED and (
+        verdict.reason != "name" or language.names_any(claim, text[verdict.start:verdict.end]))
 
 
 def _with_polarity(word: str | None, composed: Composed) -> Composed:

@@ -31,6 +31,9 @@ ANTONYMS = {frozenset(pair) for pair in (
     ("start", "end"), ("begin", "end"), ("hire", "fire"), ("praise", "criticize"), ("praise", "criticise"),
     ("present", "absent"), ("alive", "dead"), ("survive", "die"), ("expand", "reduce"), ("buy", "sell"),
     ("more", "less"), ("higher", "lower"), ("above", "below"), ("before", "after"), ("first", "last"))}
+# Antonyms that relate two things ("endorsed her after withdrawing" / "a surrogate before he dropped out")
+# contradict only when they attach to the same word: each clause orders its own events.
+RELATIONS = frozenset({"before", "after", "above", "below"})
 # who did what to whom: a name in one of these roles under the same word ("Costa won", "president
 # Tokayev") swapped for another is a contradiction; prepositions ("in Astana") are too loose a frame
 ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "appos", "poss", "compound"})
@@ -74,6 +77,7 @@ class Facts:
     roles: dict  # (dependency, head lemma) -> the name in that role: who did what
     counts: tuple[tuple[float, str], ...]  # (figure, stem of the word it counts for): "141 ... abstained"
     proper: tuple[str, ...]  # proper nouns outside person names, tagged as names or not ("Aare", "Balch")
+    relates: dict  # "before"/"after"/... -> lemmas of the words it attaches to
 
 
 @functools.lru_cache(maxsize=8192)
@@ -102,7 +106,11 @@ def facts(text: str) -> Facts:
              if root.dep_ in ROLE_DEPENDENCIES and root.head.i != root.i and root.head.pos_ != "ADP"}
     proper = tuple(t.text for t in doc if t.text[:1].isupper() and len(t.text) > 1 and t.ent_type_ != "PERSON"
                    and (t.ent_type_ in NAME_LABELS or t.pos_ == "PROPN" and not t.ent_type_))
-    return Facts(polarity, numbers, stated_dates, names, roles, tuple(_counts(doc)), proper)
+    relates: dict[str, set] = {}
+    for token in doc:
+        if token.lower_ in RELATIONS:
+            relates.setdefault(token.lower_, set()).add(token.head.lemma_.lower())
+    return Facts(polarity, numbers, stated_dates, names, roles, tuple(_counts(doc)), proper, relates)
 
 
 _ANTONYM_WORDS = frozenset(w for pair in ANTONYMS for w in pair)
@@ -180,7 +188,8 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
                                f"the source says '{said}{lemma}'"
     for lemma, claimed in c.polarity.items():
         for other, stated in s.polarity.items():
-            if frozenset((lemma, other)) in ANTONYMS and not _stated(lemma, s.polarity) and set(claimed) & set(stated):
+            if frozenset((lemma, other)) in ANTONYMS and not _stated(lemma, s.polarity) and set(claimed) & set(stated) \
+                    and (lemma not in RELATIONS or c.relates.get(lemma, set()) & s.relates.get(other, set())):
                 return "antonym", f"the claim says '{lemma}', the source says '{other}'"
     for value, what in c.counts:
         stated = [v for v, w in s.counts if w == what]
@@ -266,6 +275,13 @@ def missing_fact(claim: str, paragraph: str) -> str | None:
     if any(not any(dates.same(d, x) for x in p.dates) for d in c.dates):
         return "date"
     return None if names_stated(claim, paragraph) else "name"
+
+
+def names_any(claim: str, span: str) -> bool:
+    """The span names someone or something the claim names (other spellings and forms allowed)."""
+    c = facts(claim)
+    return any(name_in(name, span) for name, _ in c.names) or \
+        any(name_in(word, span) for word in c.proper if not is_generic(word))
 
 
 def names_stated(claim: str, paragraph: str) -> bool:

@@ -126,6 +126,16 @@ def test_the_refuting_paragraph_answers_no_when_the_judge_kept_only_others(seede
     assert contradicted_sentences(answer, seeded.encode) == 0
 
 
+def test_a_name_swapped_in_a_sentence_about_something_else_is_no_denial(seeded):
+    """"Moscow's relations with Central Asia's five former Soviet republics ... trade routes" names
+    nothing of "Kazakhstan is planning new trade routes" but a place it swaps: no "No." from it."""
+    question = "Is Kazakhstan planning new trade routes?"
+    for judgement in (0.1, 0.9):
+        answer = seeded.ask(question, backend=Judging(
+            responses=["Kazakhstan is expanding its engagement with Washington [1]."], judgement=judgement))
+        assert not answer.answer.startswith("No."), answer.answer
+
+
 def test_yes_needs_a_paragraph_that_speaks_of_the_predicate(seeded):
     """Sharing "picture quality" with the statement is not saying that BSkyB carries control."""
     from assistant.compose import polarity

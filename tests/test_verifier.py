@@ -75,6 +75,17 @@ def test_nor_negates_the_clause_it_joins_not_the_one_before(claim, paragraph, la
         assert verdict.reason == "negation"
 
 
+def test_before_and_after_contradict_only_on_the_same_word(encode):
+    """Each clause orders its own events: "endorsed her after withdrawing" is not refuted by "a surrogate
+    of Biden before he dropped out" (news-own-19 was answered "No." on that)."""
+    paragraph = ("Cooper was a top surrogate of President Joe Biden before he dropped out of the race and has "
+                 "since become a vocal supporter of Harris.")
+    assert check("Joe Biden endorsed Kamala Harris after withdrawing from the race.", paragraph,
+                 encode).label != "contradicted"
+    swapped = check("The ministers met after the vote.", "The ministers met before the vote.", encode)
+    assert swapped.label == "contradicted" and swapped.reason == "antonym", swapped
+
+
 def test_a_figure_moved_to_another_predicate_is_contradicted(encode):
     vote = "The motion had support from 141 members, opposition from seven, and abstention from 32."
     moved = check("141 members abstained on the motion.", vote, encode)
