@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from assistant import dates
+from assistant.figures import NUMBER, has_number, numbers_in, show, value_of
 from assistant.names import copy_edits, is_generic, name_in, swapped
 from ingest.text import prefix_stem, sentences
 
@@ -40,15 +41,7 @@ ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "a
 SWAPPABLE = frozenset({"PERSON", "GPE", "NORP", "LOC"})  # a missing one where the span names another: swapped
 PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
 NAME_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
-NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split()) if w != "_"}
-NUMBER_WORDS.update(thirty=30, forty=40, fifty=50, sixty=60, seventy=70, eighty=80, ninety=90, hundred=100,
-                    dozen=12)
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6,
-          "bn": 1e9, "b": 1e9}
-NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(thousand|million|billion|trillion|bn|mn|[kmb])\b)?"
-                    r"|\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
 
 
 @functools.cache
@@ -122,7 +115,7 @@ def _counts(doc):
     for token in doc:
         if not (token.like_num or token.pos_ == "NUM") or token.ent_type_ in ("DATE", "TIME"):
             continue
-        values = [_value(m) for m in NUMBER.finditer(token.text)]
+        values = [value_of(m) for m in NUMBER.finditer(token.text)]
         if len(values) != 1 or values[0] is None:
             continue
         node = token.head if token.head.pos_ in ("NOUN", "PROPN") else token
@@ -131,11 +124,6 @@ def _counts(doc):
             if node.pos_ in ("VERB", "NOUN"):
                 yield values[0], prefix_stem(node.lemma_.lower())
                 break
-
-
-def _value(match) -> float | None:
-    digits, _, word = match.groups()
-    return float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", "")) if digits else None
 
 
 def _negation_targets(token):
@@ -150,29 +138,6 @@ def _negation_targets(token):
     if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.head.i != head.i:
         return [head, head.head]
     return [head]
-
-
-def numbers_in(text: str) -> tuple[float, ...]:
-    """The figures `text` states, its dates left out ("May 5, 2023" is no figure)."""
-    return tuple(_numbers(text, dates.found(text)[1]))
-
-
-def _numbers(text: str, skip: list[tuple[int, int]]):
-    for m in NUMBER.finditer(text):
-        if any(s <= m.start() < e for s, e in skip):
-            continue
-        digits, scale, word = m.groups()
-        value = float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", ""))
-        if scale:
-            if scale.lower() in ("m", "b", "k") and not _is_money_context(text, m):
-                continue
-            value *= SCALES[scale.lower()]
-        yield value
-
-
-def _is_money_context(text: str, m) -> bool:
-    """"$5m", "5bn": a one-letter scale only after a currency sign or code."""
-    return bool(re.search(r"(?:[$€£¥]|usd|eur|gbp)\s*$", text[max(0, m.start() - 5):m.start()], re.IGNORECASE))
 
 
 # ---- comparing ----------------------------------------------------------------------------------
@@ -193,12 +158,12 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
                 return "antonym", f"the claim says '{lemma}', the source says '{other}'"
     for value, what in c.counts:
         stated = [v for v, w in s.counts if w == what]
-        if stated and not _has_number(value, stated):
-            return "number", f"the claim says {_show(value)} for '{what}…', the source says {_show(stated[0])}"
-    missing = [n for n in c.numbers if not _has_number(n, s.numbers)]
-    if missing and s.numbers and not all(_has_number(n, p.numbers) for n in missing):
-        return "number", f"the claim says {_show(missing[0])}, the source says " + \
-            ", ".join(_show(n) for n in s.numbers[:3])
+        if stated and not has_number(value, stated):
+            return "number", f"the claim says {show(value)} for '{what}…', the source says {show(stated[0])}"
+    missing = [n for n in c.numbers if not has_number(n, s.numbers)]
+    if missing and s.numbers and not all(has_number(n, p.numbers) for n in missing):
+        return "number", f"the claim says {show(missing[0])}, the source says " + \
+            ", ".join(show(n) for n in s.numbers[:3])
     for date in dict.fromkeys(c.dates):  # the paragraph must state it as often, down to the day, elsewhere
         differing = [d for d in s.dates if dates.comparable(date, d) and not dates.same(date, d)]
         if differing and sum(dates.covers(d, date) for d in p.dates) < c.dates.count(date):
@@ -270,7 +235,7 @@ def names_something_asked(question: str, text: str) -> bool:
 def missing_fact(claim: str, paragraph: str) -> str | None:
     """A figure, date or name the claim adds that the paragraph never states: not supported by it."""
     c, p = facts(claim), facts(paragraph)
-    if any(not _has_number(n, p.numbers) for n in c.numbers):
+    if any(not has_number(n, p.numbers) for n in c.numbers):
         return "number"
     if any(not any(dates.same(d, x) for x in p.dates) for d in c.dates):
         return "date"
@@ -292,16 +257,6 @@ def names_stated(claim: str, paragraph: str) -> bool:
         all(name_in(word, paragraph) for word in c.proper if not is_generic(word))
 
 
-def _has_number(value: float, numbers) -> bool:
-    """Stated within rounding (0.5%) for amounts; a whole number under 10,000 (a year, a count) exactly."""
-    tolerance = 0.0 if value == int(value) and abs(value) < 10_000 else 0.005 * abs(value)
-    return any(abs(value - n) <= tolerance for n in numbers)
-
-
-def _show(n: float) -> str:
-    return f"{n:,.0f}" if n == int(n) else f"{n:g}"
-
-
 def stated_share(claimed: Facts, text: str) -> float:
     """Share of the claim's names and figures that `text` states: the span that decides is the one
     about the same people and numbers, not just the same words."""
@@ -310,4 +265,4 @@ def stated_share(claimed: Facts, text: str) -> float:
         return 0.0
     numbers = numbers_in(text)
     return (sum(name_in(n, text) for n, _ in claimed.names)
-            + sum(_has_number(x, numbers) for x in claimed.numbers)) / wanted
+            + sum(has_number(x, numbers) for x in claimed.numbers)) / wanted

@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from assistant import language, verifier
+from assistant import figures, language, verifier
 from assistant.errors import InvalidRequest
 from assistant.retrieval import Retriever
 from assistant.types import LookupMatch, LookupResult
@@ -162,7 +162,7 @@ def _negates(word: str) -> bool:
 
 
 def _is_number(word: str) -> bool:
-    return any(c.isdigit() for c in word) or word.lower() in language.NUMBER_WORDS
+    return any(c.isdigit() for c in word) or word.lower() in figures.NUMBER_WORDS
 
 
 def check_claim(retriever: Retriever, encode, text: str, k: int) -> LookupResult:

@@ -1,0 +1,55 @@
+"""Figures in text: numbers written as digits or words, with their scale ("$5m", "2.3 billion"),
+dates left out; and when two figures are the same one."""
+from __future__ import annotations
+
+import re
+
+from assistant import dates
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()) if w != "_"}
+NUMBER_WORDS.update(thirty=30, forty=40, fifty=50, sixty=60, seventy=70, eighty=80, ninety=90, hundred=100,
+                    dozen=12)
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6,
+          "bn": 1e9, "b": 1e9}
+NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(thousand|million|billion|trillion|bn|mn|[kmb])\b)?"
+                    r"|\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def value_of(match) -> float | None:
+    digits, _, word = match.groups()
+    return float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", "")) if digits else None
+
+
+def numbers_in(text: str) -> tuple[float, ...]:
+    """The figures `text` states, its dates left out ("May 5, 2023" is no figure)."""
+    return tuple(_numbers(text, dates.found(text)[1]))
+
+
+def _numbers(text: str, skip: list[tuple[int, int]]):
+    for m in NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in skip):
+            continue
+        digits, scale, word = m.groups()
+        value = float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", ""))
+        if scale:
+            if scale.lower() in ("m", "b", "k") and not _is_money_context(text, m):
+                continue
+            value *= SCALES[scale.lower()]
+        yield value
+
+
+def _is_money_context(text: str, m) -> bool:
+    """"$5m", "5bn": a one-letter scale only after a currency sign or code."""
+    return bool(re.search(r"(?:[$€£¥]|usd|eur|gbp)\s*$", text[max(0, m.start() - 5):m.start()], re.IGNORECASE))
+
+
+def has_number(value: float, numbers) -> bool:
+    """Stated within rounding (0.5%) for amounts; a whole number under 10,000 (a year, a count) exactly."""
+    tolerance = 0.0 if value == int(value) and abs(value) < 10_000 else 0.005 * abs(value)
+    return any(abs(value - n) <= tolerance for n in numbers)
+
+
+def show(n: float) -> str:
+    return f"{n:,.0f}" if n == int(n) else f"{n:g}"
