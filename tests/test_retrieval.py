@@ -98,6 +98,15 @@ def test_a_paragraph_is_found_by_its_articles_title(library, filters):
     assert operators and "council" not in operators[0].text.lower()
 
 
+def test_a_filter_keeps_the_lexical_ranking_best_first(library):
+    """A filter every article passes returns the unfiltered BM25 ranking (it once returned the worst
+    matches first: `order by score` ascending on the negated bm25)."""
+    store = library.store
+    unfiltered = store.lexical_search(QUESTION, 3)
+    assert [score for _, score in unfiltered] == sorted((score for _, score in unfiltered), reverse=True)
+    assert store.lexical_search(QUESTION, 3, Filters(since="2000-01-01")) == unfiltered
+
+
 def test_a_caption_is_indexed_with_its_neighbours_and_the_title():
     title, texts = "Harbor Council Approves New Ferry Schedule", ["A long paragraph. " * 10, "Photo: the ferry.", "x" * 120]
     assert fts.contexts(title, texts) == [title, f"{title}\n{texts[0]}\n{texts[2]}", title]

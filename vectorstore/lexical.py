@@ -45,7 +45,7 @@ class LexicalIndex:
         where, args = filters.sql()
         sql = (f"select p.paragraph_id, -{BM25} as score from paragraphs_fts "
                "join paragraphs p on p.rowid = paragraphs_fts.rowid join documents d on d.doc_id = p.doc_id "
-               f"where paragraphs_fts match ?{where} order by score limit ?")
+               f"where paragraphs_fts match ?{where} order by score desc limit ?")
         return [(r[0], r[1]) for r in db.execute(sql, [query, *args, n])]
 
     def changed(self) -> None:
