@@ -8,8 +8,8 @@ import itertools
 import sqlite3
 from typing import Iterator
 
-SCHEMA = ("create virtual table if not exists paragraphs_fts using "
-          "fts5(text, context, tokenize='porter unicode61 remove_diacritics 2');")
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+SCHEMA = f"create virtual table if not exists paragraphs_fts using fts5(text, context, tokenize='{TOKENIZER}');"
 INSERT = "insert into paragraphs_fts(rowid, text, context) values (?, ?, ?)"
 TINY_PARAGRAPH = 100  # characters: a caption, a byline, a fragment ("He said no.")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.records import doc_of, paragraph_of, record_id
+from vectorstore import term_counts
 from vectorstore.errors import StoreDrift
 from vectorstore.registry import SCHEMA_VERSION, registry_problem
 from vectorstore.store import Store
@@ -109,9 +110,10 @@ def _check_fts(db: sqlite3.Connection) -> Finding:
         damaged = None
     except sqlite3.DatabaseError as exc:
         damaged = str(exc)
-    ok = paragraphs == indexed and not unindexed and not damaged
+    uncounted = term_counts.missing(db)
+    ok = paragraphs == indexed and not unindexed and not damaged and not uncounted
     detail = f"{indexed} indexed rows for {paragraphs} paragraphs" + (f", {unindexed} unindexed" if unindexed else "") \
-        + (f", index damaged: {damaged}" if damaged else "")
+        + (f", {uncounted} without token counts" if uncounted else "") + (f", index damaged: {damaged}" if damaged else "")
     return Finding("lexical index", ok, detail)
 
 

@@ -1,10 +1,18 @@
 """Lexical search: BM25 over the registry's FTS5 index, asked for the query's content words
 (`ingest.text.query_terms`) without those most of a large library contains. Each paragraph is indexed
 with its context (its article's title; a caption's neighbours: fts.py) at a lower
-weight than its own words."""
+weight than its own words.
+
+The same scores come faster from memory (bm25.py): a copy loaded in the background, used while the
+library is at the generation it was loaded from. Until then, after any change, with filters, and for a
+query word FTS5 would search as a phrase ("Metchnikoff's"), FTS5 answers."""
 from __future__ import annotations
 
+import threading
+
 from ingest.text import query_terms
+from vectorstore import term_counts
+from vectorstore.bm25 import Bm25Index
 from vectorstore.filters import Filters
 from vectorstore.registry import Registry
 
@@ -18,6 +26,9 @@ COMMON_TERM_SHARE, COMMON_TERM_MIN_DF = 0.05, 2500
 # 339 articles, hybrid R@1 0.436 without context; 0.487 at 0.15, 0.3 and 0.6 alike: any low weight.
 CONTEXT_WEIGHT = 0.3
 BM25 = f"bm25(paragraphs_fts, 1.0, {CONTEXT_WEIGHT})"
+# FTS5 searches a stale or missing in-memory copy this many times before one is loaded: a process that
+# asks once (`assistant ask`) would spend more on loading it (2.5 s at 100k paragraphs) than it saves.
+LOAD_AFTER_SEARCHES = 2
 
 
 def lexical_query(terms: list[str]) -> str | None:
@@ -30,10 +41,19 @@ class LexicalIndex:
         self.registry = registry
         self._df_cache: dict[str, int] = {}
         self._size: int | None = None  # paragraphs in the library, counted with the frequencies
+        self._memory: Bm25Index | None = None
+        self._loading = threading.Lock()
+        self._searches_without_memory = 0
 
     def search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, BM25 score: higher is better), best first."""
-        query = lexical_query(self._distinctive(query_terms(text)))
+        memory = None if filters else self.current_memory()
+        words = self._distinctive(query_terms(text), memory)
+        if memory and words:
+            terms = [term_counts.TOKENIZER.terms(word) for word in words]
+            if all(len(t) == 1 for t in terms):
+                return memory.search([t[0] for t in terms], n)
+        query = lexical_query(words)
         if not query:
             return []
         db = self.registry.db()
@@ -48,22 +68,45 @@ class LexicalIndex:
                f"where paragraphs_fts match ?{where} order by score desc limit ?")
         return [(r[0], r[1]) for r in db.execute(sql, [query, *args, n])]
 
+    def current_memory(self) -> Bm25Index | None:
+        """The in-memory copy if it holds the library as it is now; otherwise None, and from the
+        LOAD_AFTER_SEARCHES-th such search on, a fresh copy loads in the background (one at a time)."""
+        memory = self._memory
+        if memory and memory.generation == term_counts.generation(self.registry.db()):
+            return memory
+        self._searches_without_memory += 1
+        if self._searches_without_memory >= LOAD_AFTER_SEARCHES and not self._loading.locked():
+            threading.Thread(target=self.load_memory, name="bm25-load", daemon=True).start()
+        return None
+
+    def load_memory(self) -> None:
+        """Load the in-memory copy now (the background load; tests call it to wait for one)."""
+        with self._loading:
+            db = self.registry.db()
+            if not self._memory or self._memory.generation != term_counts.generation(db):
+                self._memory = Bm25Index.load(db, CONTEXT_WEIGHT)
+            self._searches_without_memory = 0
+
     def changed(self) -> None:
         """The library changed: document frequencies and its size are counted again."""
         self._df_cache.clear()
         self._size = None
 
-    def _distinctive(self, terms: list[str]) -> list[str]:
+    def _distinctive(self, terms: list[str], memory: Bm25Index | None) -> list[str]:
         """The terms without those most of a large library contains (the rarest two stay regardless)."""
         if self._size is None:
             self._size = self.registry.count()
         limit = max(COMMON_TERM_SHARE * self._size, COMMON_TERM_MIN_DF)
-        kept = [t for t in terms if self._document_frequency(t) <= limit]
-        return kept or sorted(terms, key=self._document_frequency)[:2]
+        frequency = {t: self._document_frequency(t, memory) for t in terms}
+        kept = [t for t in terms if frequency[t] <= limit]
+        return kept or sorted(terms, key=frequency.get)[:2]
 
-    def _document_frequency(self, term: str) -> int:
-        """Paragraphs containing the term, cached per process (a stale count only shifts which
-        terms are skipped, never which documents are visible); writes clear the cache."""
+    def _document_frequency(self, term: str, memory: Bm25Index | None) -> int:
+        """Paragraphs containing the term: from the in-memory copy when it is current, else counted
+        by FTS5 and cached per process (a stale count only shifts which terms are skipped, never
+        which documents are visible); writes clear the cache."""
+        if memory and len(index_terms := term_counts.TOKENIZER.terms(term)) == 1:
+            return memory.document_frequency(index_terms[0])
         if term not in self._df_cache:
             row = self.registry.db().execute("select count(*) from paragraphs_fts where paragraphs_fts match ?",
                                              [f'"{term}"'])

@@ -1,8 +1,9 @@
 """The registry: one SQLite file per store holding the documents, the paragraph texts with their FTS5
-index (each paragraph beside its context: fts.py), the near-duplicate sketches, the
+index (each paragraph beside its context: fts.py) and token counts (term_counts.py), the near-duplicate sketches, the
 `pending` journal of writes in flight and the store's meta values (schema version, embedder, store
 id, its Chroma collection). It is the source of truth: the vectors and the FTS index can be rebuilt
-from it. All of the store's SQL lives here and in fts.py, lexical.py and health.py."""
+from it. All of the store's SQL lives here and in fts.py, term_counts.py, bm25.py, lexical.py
+and health.py."""
 from __future__ import annotations
 
 import functools
@@ -13,12 +14,12 @@ from pathlib import Path
 
 from ingest.near_duplicates import text_sketch
 from ingest.records import Document, Paragraph
-from vectorstore import fts
+from vectorstore import fts, term_counts
 from vectorstore.errors import StoreError
 from vectorstore.lock import briefly_exclusive
 
 SCHEMA_VERSION = 1
-SCHEMA = fts.SCHEMA + """
+SCHEMA = fts.SCHEMA + term_counts.SCHEMA + """
 create table if not exists meta(key text primary key, value text not null);
 create table if not exists documents(
     doc_id text primary key, title text not null, author text, date text, source text not null,
@@ -63,6 +64,7 @@ class Registry:
                                      f"(`assistant doctor --repair --store {self.folder}` sets it aside)")
                 meta = self._check_meta(db, embedder, collection_prefix)
                 db.executescript(SCHEMA)
+                term_counts.upgrade(db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the store registry {self.file} is damaged ({exc}); "
                              f"run `assistant doctor --store {self.folder}`, or re-ingest into a new --store") from exc
@@ -206,18 +208,22 @@ class Registry:
                         document.location, document.language, document.content_hash, document.ingested_at,
                         len(paragraphs), version))
             contexts = fts.contexts(document.title, [p.text for p in paragraphs])
+            indexed = []
             for p, context in zip(paragraphs, contexts):
                 cur = db.execute("insert into paragraphs(paragraph_id, doc_id, paragraph_index, char_start, char_end,"
                                  " page, text) values (?,?,?,?,?,?,?)",
                                  (p.paragraph_id, p.doc_id, p.paragraph_index, p.char_start, p.char_end, p.page, p.text))
-                db.execute(fts.INSERT, (cur.lastrowid, p.text, context))
+                indexed.append((cur.lastrowid, p.text, context))
+            db.executemany(fts.INSERT, indexed)
+            term_counts.write(db, indexed)
             _insert_sketch(db, document.doc_id, [p.text for p in paragraphs])
 
     def rebuild_lexical_index(self) -> None:
-        """The FTS index made again from the paragraphs table, in one transaction (dropped, not
-        emptied: a damaged index may refuse deletes)."""
+        """The FTS index (dropped, not emptied: a damaged index may refuse deletes) and the token
+        counts made again from the paragraphs table, in one transaction."""
         with self.db() as db:
             fts.rebuild(db)
+            term_counts.rebuild(db)
 
     def delete(self, doc_id: str) -> None:
         """The document's rows gone, journaled as a removal in the same transaction."""
@@ -244,7 +250,8 @@ def _expected_columns() -> dict[str, list[str]]:
     db = sqlite3.connect(":memory:")
     db.executescript(SCHEMA)
     return {name: _columns(db, name)
-            for name in ("meta", "documents", "paragraphs", "paragraphs_fts", "pending", "sketches")}
+            for name in ("meta", "documents", "paragraphs", "paragraphs_fts", "pending", "sketches",
+                         "lexical_terms", "paragraph_terms")}
 
 
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:
@@ -257,6 +264,7 @@ def _insert_sketch(db: sqlite3.Connection, doc_id: str, texts: list[str]) -> Non
 
 def _delete_rows(db: sqlite3.Connection, doc_id: str) -> None:
     db.execute("delete from paragraphs_fts where rowid in (select rowid from paragraphs where doc_id = ?)", (doc_id,))
+    term_counts.delete(db, doc_id)
     db.execute("delete from paragraphs where doc_id = ?", (doc_id,))
     db.execute("delete from sketches where doc_id = ?", (doc_id,))
     db.execute("delete from documents where doc_id = ?", (doc_id,))

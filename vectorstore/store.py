@@ -90,6 +90,10 @@ class Store:
         """(paragraph_id, BM25 score: higher is better), best first."""
         return self._lexical.search(text, n, filters)
 
+    def load_lexical_index(self) -> None:
+        """Hold BM25 in memory now rather than after the first searches (servers, benchmarks)."""
+        self._lexical.load_memory()
+
     def embeddings(self, paragraph_ids: list[str]) -> dict[str, list[float]]:
         """Stored vectors of committed paragraphs (used to score lexical-only hits without re-encoding)."""
         if not paragraph_ids:
