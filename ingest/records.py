@@ -64,6 +64,11 @@ def paragraph_of(record: str) -> str:
     return record.rsplit("@", 1)[0]
 
 
+def version_of(record: str) -> str:
+    """The document version of a vector id."""
+    return record.rsplit("@", 1)[1]
+
+
 def header_paragraph(document: Document) -> Paragraph:
     """The document's own metadata as a citable paragraph (`<doc_id>#header`), so "who wrote ...",
     "when was ... published" get an answer with a citation. It is not part of the text (offsets 0, 0)."""
