@@ -1,4 +1,4 @@
-"""Retrieval: BM25 (SQLite FTS5) and dense (Chroma, MiniLM) candidates, fused, optionally re-scored.
+"""Retrieval: BM25 (SQLite FTS5, or the same scores from memory) and dense (Chroma, MiniLM) candidates, fused, optionally re-scored.
 
 Methods (squad2-dev figures in bench/out/retrieval.json, `python bench/retrieval.py`):
 - "hybrid" (default): "weighted" plus a phrase bonus, the share of the question's word pairs
@@ -44,8 +44,10 @@ DENSE_WEIGHT = 0.5  # "weighted": share of the cosine against the scaled BM25 sc
 PHRASE_WEIGHT = 0.3  # "hybrid": bonus for a paragraph holding all of the question's word pairs
 RESCORE_WEIGHT = 0.5  # "mpnet": share of the mpnet cosine against the "hybrid" score
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# The lexical search runs here while the question is embedded (one BLAS thread) and the dense index
-# asked: SQLite lets go of the GIL, so on two cores the slower of the two sets the time, not their sum.
+# The lexical search, and the fetch of its hits' stored vectors, run here while the question is embedded
+# (one BLAS thread) and the dense index asked: SQLite and Chroma let go of the GIL, so on two cores the
+# slower of the two sets the time, not their sum.
+SIMILARITY_METHODS = ("weighted", "hybrid", "mpnet")  # those that score lexical hits by their cosine
 LEXICAL_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical-search")
 
 
@@ -80,16 +82,17 @@ class Retriever:
     def search(self, question: str, k: int = 5, filters: Filters = Filters(),
                as_of: datetime.date | None = None) -> list[Hit]:
         n = max(self.candidates, k)
-        lexical_job = LEXICAL_WORKERS.submit(self.store.lexical_search, question, n, filters) \
+        lexical_job = LEXICAL_WORKERS.submit(self._lexical, question, n, filters) \
             if self.method != "dense" else None
         query_vector = np.asarray(self.embed_query(question), dtype=np.float32)
         dense = self.store.dense_search(query_vector, n, filters) if self.method != "bm25" else []
-        lexical = lexical_job.result() if lexical_job else []
+        lexical, lexical_vectors = lexical_job.result() if lexical_job else ([], {})
         similarity = dict(dense)
         if self.method == "rrf":
             ranked = rrf(dense, lexical)
-        elif self.method in ("weighted", "hybrid", "mpnet"):
-            self._add_similarity(similarity, query_vector, [pid for pid, _ in lexical])
+        elif self.method in SIMILARITY_METHODS:
+            similarity |= cosines(query_vector, {pid: vector for pid, vector in lexical_vectors.items()
+                                                 if pid not in similarity})
             ranked = weighted(similarity, dict(lexical), DENSE_WEIGHT)
         else:
             ranked = dict(dense or lexical)
@@ -106,11 +109,16 @@ class Retriever:
         self._add_similarity(similarity, query_vector, top)
         return [Hit(paragraphs[pid], similarity.get(pid, 0.0), ranked[pid]) for pid in top]
 
+    def _lexical(self, question: str, n: int, filters: Filters) -> tuple[list[tuple[str, float]], dict]:
+        """The lexical hits and, where the method scores them by cosine, their stored vectors."""
+        hits = self.store.lexical_search(question, n, filters)
+        vectors = self.store.embeddings([pid for pid, _ in hits]) if self.method in SIMILARITY_METHODS else {}
+        return hits, vectors
+
     def _add_similarity(self, similarity: dict[str, float], query_vector, paragraph_ids: list[str]) -> None:
         """Cosine of paragraphs the dense list did not return, from their stored vectors."""
         missing = [pid for pid in paragraph_ids if pid not in similarity]
-        for pid, vector in self.store.embeddings(missing).items():
-            similarity[pid] = float(np.dot(query_vector, np.asarray(vector, dtype=np.float32)))
+        similarity |= cosines(query_vector, self.store.embeddings(missing))
 
     def _rescore(self, question: str, first_stage: dict[str, float]) -> dict[str, float]:
         mpnet = rescorer_for(self.store).scores(question, list(first_stage))
@@ -141,6 +149,11 @@ def as_of_date(value: str | datetime.date | None) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     return _date("as_of", value) or datetime.date.today()
+
+
+def cosines(query_vector, vectors: dict[str, list[float]]) -> dict[str, float]:
+    """Cosine of the question to each stored (unit) vector."""
+    return {pid: float(np.dot(query_vector, np.asarray(vector, dtype=np.float32))) for pid, vector in vectors.items()}
 
 
 def rrf(*ranked_lists: list[tuple[str, float]]) -> dict[str, float]:
