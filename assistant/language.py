@@ -244,17 +244,19 @@ def missing_fact(claim: str, paragraph: str) -> str | None:
 
 def names_any(claim: str, span: str) -> bool:
     """The span names someone or something the claim names (other spellings and forms allowed)."""
-    c = facts(claim)
-    return any(name_in(name, span) for name, _ in c.names) or \
-        any(name_in(word, span) for word in c.proper if not is_generic(word))
+    return any(name_in(name, span) for name in _claim_names(claim))
 
 
 def names_stated(claim: str, paragraph: str) -> bool:
     """Every name the claim gives is in the paragraph (allowing other spellings and forms), and so is
     every other proper noun of it: spaCy's small model misses many names ("the Aare", "Agnifilo")."""
+    return all(name_in(name, paragraph) for name in _claim_names(claim))
+
+
+def _claim_names(claim: str) -> list[str]:
+    """The claim's names and its other, not generic, proper nouns."""
     c = facts(claim)
-    return all(name_in(name, paragraph) for name, _ in c.names) and \
-        all(name_in(word, paragraph) for word in c.proper if not is_generic(word))
+    return [name for name, _ in c.names] + [word for word in c.proper if not is_generic(word)]
 
 
 def stated_share(claimed: Facts, text: str) -> float:
