@@ -55,7 +55,6 @@ class Bm25Index:
         terms, best first; equal scores in the order the paragraphs were stored."""
         total = len(self.paragraph_ids)
         scores = np.zeros(total, dtype=np.float64)
-        touched = []
         for term in dict.fromkeys(terms):
             j = self.terms.get(term)
             if j is None or j + 1 >= len(self._starts):
@@ -68,10 +67,7 @@ class Bm25Index:
             idf = math.log((total - (end - start) + 0.5) / ((end - start) + 0.5))
             # FTS5's expression in FTS5's order: the same scores to 12 digits or more
             scores[rows] += (idf if idf > 0 else 1e-6) * ((frequency * (K1 + 1.0)) / (frequency + self._length_norm[rows]))
-            touched.append(rows)
-        if not touched:
-            return []
-        hits = np.unique(np.concatenate(touched))
+        hits = np.flatnonzero(scores)  # every paragraph holding a term scores above 0 (idf >= 1e-6)
         if len(hits) > n:
             hits = hits[np.argpartition(-scores[hits], n - 1)[:n]]
         best = hits[np.lexsort((hits, -scores[hits]))]
