@@ -15,24 +15,18 @@ K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
 
 class Bm25Index:
-    def __init__(self, generation: int, terms: dict[str, int], rows: list[tuple[int, str, bytes]],
+    def __init__(self, generation: int, terms: dict[str, int], paragraph_ids: list[str], counts: list[bytes],
                  context_weight: float):
-        """`rows`: (rowid, paragraph_id, stored counts); the context's counts weigh `context_weight`."""
-        self.generation, self.terms = generation, terms
-        self.paragraph_ids = [r[1] for r in rows]
-        unpacked = [term_counts.unpack(r[2]) for r in rows]
-        sizes = np.array([len(ids) for ids, _, _ in unpacked], dtype=np.int64)
-        ids = np.concatenate([u[0] for u in unpacked]) if rows else np.empty(0, np.int32)
-        in_text = np.concatenate([u[1] for u in unpacked]) if rows else np.empty(0, np.int32)
-        in_context = np.concatenate([u[2] for u in unpacked]) if rows else np.empty(0, np.int32)
-        row = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)
-        lengths = np.bincount(row, weights=in_text + in_context, minlength=len(rows))
+        """`counts`: each paragraph's stored token counts; the context's weigh `context_weight`."""
+        self.generation, self.terms, self.paragraph_ids = generation, terms, paragraph_ids
+        row, ids, in_text, in_context = term_counts.unpack(counts)
+        lengths = np.bincount(row, weights=in_text + in_context, minlength=len(counts))
         order = np.argsort(ids, kind="stable")  # postings of a term, in row order
         self._row = row[order]
         self._in_text, self._in_context = _counts(in_text[order]), _counts(in_context[order])
         self._context_weight = context_weight
         self._starts = np.searchsorted(ids[order], np.arange(max(terms.values(), default=0) + 2))
-        self._length_norm = K1 * (1 - B + B * lengths / max(lengths.mean(), 1e-9)) if rows else lengths
+        self._length_norm = K1 * (1 - B + B * lengths / max(lengths.mean(), 1e-9)) if counts else lengths
 
     @classmethod
     def load(cls, db: sqlite3.Connection, context_weight: float) -> Bm25Index:
@@ -42,9 +36,9 @@ class Bm25Index:
                 db.execute("begin")
             generation = term_counts.generation(db)
             terms = dict(db.execute("select term, id from lexical_terms"))
-            rows = db.execute("select t.rowid, p.paragraph_id, t.counts from paragraph_terms t "
+            rows = db.execute("select p.paragraph_id, t.counts from paragraph_terms t "
                               "join paragraphs p on p.rowid = t.rowid order by t.rowid").fetchall()
-        return cls(generation, terms, [tuple(r) for r in rows], context_weight)
+        return cls(generation, terms, [r[0] for r in rows], [r[1] for r in rows], context_weight)
 
     def document_frequency(self, term: str) -> int:
         j = self.terms.get(term)

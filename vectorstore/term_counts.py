@@ -101,11 +101,16 @@ def missing(db: sqlite3.Connection) -> int:
                       "(select 1 from paragraph_terms t where t.rowid = p.rowid)").fetchone()[0]
 
 
-def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(term ids, counts in the text, counts in the context) of one stored row."""
-    packed = np.frombuffer(blob, dtype=np.int32)
-    n = len(packed) // 3
-    return packed[:n], packed[n:2 * n], packed[2 * n:]
+def unpack(blobs: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(row, term id, count in the text, count in the context) of every posting of these stored rows,
+    `row` numbering them from 0, without a Python object per row (100k rows: 8M postings)."""
+    sizes = np.fromiter((len(blob) // 12 for blob in blobs), dtype=np.int64, count=len(blobs))
+    packed = np.frombuffer(b"".join(blobs), dtype=np.int32)
+    row = np.repeat(np.arange(len(blobs), dtype=np.int32), sizes)
+    before = np.cumsum(sizes) - sizes  # postings of the rows before each row
+    at = np.arange(len(row), dtype=np.int64) + np.repeat(2 * before, sizes)  # each posting's term id
+    n = np.repeat(sizes, sizes)
+    return row, packed[at], packed[at + n], packed[at + 2 * n]
 
 
 def _pack(terms: dict[str, list[int]], ids: dict[str, int]) -> bytes:
