@@ -83,7 +83,7 @@ def test_a_write_is_searchable_at_once_and_from_memory_after_a_reload(tmp_path):
     assert index.current_memory().search(["ferri"], 5) == []
 
 
-def test_a_store_without_token_counts_is_counted_on_open(tmp_path):
+def test_a_store_without_token_counts_is_counted_on_open(tmp_path, capsys):
     store = tmp_path / "store"
     (tmp_path / "harbor.txt").write_text(ARTICLE, encoding="utf-8")
     assert Assistant(store=store, backend="extractive").ingest([tmp_path / "harbor.txt"]).ok
@@ -92,7 +92,8 @@ def test_a_store_without_token_counts_is_counted_on_open(tmp_path):
         old.execute("delete from paragraph_terms")
         old.execute("delete from meta where key = ?", [term_counts.GENERATION])
     reopened = Assistant(store=store, backend="extractive")
-    db = reopened.store.registry.db()
+    db = reopened.store.registry.db()  # the store opens on first use
+    assert "counting the words of 2 paragraphs once" in capsys.readouterr().err
     assert term_counts.missing(db) == 0 and term_counts.generation(db) >= 1
     index = LexicalIndex(reopened.store.registry)
     index.load_memory()

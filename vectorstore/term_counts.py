@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import sys
 import threading
 from typing import Iterable
 
@@ -83,6 +84,9 @@ def upgrade(db: sqlite3.Connection) -> None:
     """A store made before token counts were kept (no generation yet) is counted once, inside the
     caller's transaction (a new store: nothing to count)."""
     if not db.execute("select count(*) from meta where key = ?", [GENERATION]).fetchone()[0]:
+        if paragraphs := db.execute("select count(*) from paragraphs").fetchone()[0]:
+            print(f"counting the words of {paragraphs:,} paragraphs once for the lexical index "
+                  "(a store from an older version; about 30 s per 100,000)", file=sys.stderr)
         rebuild(db)
 
 
