@@ -24,7 +24,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import evidence, language, substance, verifier
+from assistant import dates, evidence, language, substance, verifier
 from assistant.citations import Verified
 
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
@@ -71,7 +71,8 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     else:
         composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
     if yes_no:
-        word = polarity(question, [sources[i].paragraph.text for i in composed.cited], encode)
+        cited = [sources[i].paragraph for i in composed.cited]
+        word = polarity(question, [p.text for p in cited], encode, [p.date for p in cited])
         if word is None and judged:  # the judge may have rejected the paragraph that says "does not"
             return denial(question, sources, encode) or _with_polarity(None, composed)
         composed = _with_polarity(word, composed)
@@ -126,17 +127,30 @@ def _article(paragraph) -> str:
     return f'a {year} article, "{_clip(paragraph.title, 60)}"'
 
 
-def polarity(question: str, texts: list[str], encode) -> str | None:
+def polarity(question: str, texts: list[str], encode, published: list[str | None] | None = None) -> str | None:
     """"No" when a text contradicts the question's statement or its bare core; "Yes" when one supports
-    the statement and speaks of its predicate; else None: the texts do not settle the question."""
+    the statement and speaks of its predicate; else None: the texts do not settle the question. A
+    text stating no year is read within its article's year (`published`, ISO dates): news rarely repeats it
+    ("his first cabinet pick after being reelected Tuesday" for "... after winning the 2024 election")."""
     claims = [c for c in (evidence.as_claim(question), evidence.core_claim(question)) if c]
-    pairs = [(c, t) for c in claims for t in texts]
+    if not claims:
+        return None
+    statements = [_within_its_year(claims[0], t, d) for t, d in zip(texts, published or [None] * len(texts))]
+    pairs = list(zip(statements, texts)) + [(c, t) for c in claims[1:] for t in texts]
     verdicts = verifier.check_many(pairs, encode)
     if any(_refutes(c, v, t) for (c, t), v in zip(pairs, verdicts)):
         return "No"
-    if any(v.supported and language.predicate_stated(claims[0], t[v.start:v.end]) for v, t in zip(verdicts, texts)):
+    if any(v.supported and language.predicate_stated(c, t[v.start:v.end]) for (c, t), v in zip(pairs, verdicts[:len(texts)])):
         return "Yes"
     return None
+
+
+def _within_its_year(statement: str, text: str, date: str | None) -> str:
+    """The statement without the year of the text's article, where the text itself states no year."""
+    year = int(date[:4]) if date and date[:4].isdigit() else None
+    if year and str(year) in statement and not dates.states_year(text):
+        return dates.without_year(statement, year)
+    return statement
 
 
 def _refutes(claim: str, verdict, text: str) -> bool:

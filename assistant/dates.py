@@ -54,3 +54,13 @@ def same(a, b) -> bool:
 def show(date) -> str:
     """(2023, 2, 21) -> "2023-02-21", (None, 2, 21) -> "02-21"."""
     return "-".join(f"{v:02d}" if i else str(v) for i, v in enumerate(date) if v is not None)
+
+
+def without_year(claim: str, year: int) -> str:
+    """The claim without its bare mentions of `year` ("the 2024 race" -> "the race", "won in 2024" ->
+    "won"): what is left for a paragraph whose article's date gives the year."""
+    return re.sub(r"\s+", " ", re.sub(rf"(?:\bin\s+)?\b{year}\b,?", "", claim)).strip()
+
+
+def states_year(text: str) -> bool:
+    return any(year is not None for year, _, _ in found(text)[0])

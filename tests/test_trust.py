@@ -148,6 +148,21 @@ def test_yes_needs_a_paragraph_that_speaks_of_the_predicate(seeded):
     assert polarity(question, ["BSkyB does not carry any control over picture quality."], seeded.encode) == "No"
 
 
+def test_a_paragraph_without_a_year_is_read_within_its_articles_year(seeded):
+    """News rarely repeats the year (news-own-19 got no "Yes" for the 2024 race); an article of
+    another year settles nothing about 2024, and a paragraph naming another year refutes it."""
+    from assistant.compose import polarity
+
+    question = "Did Joe Biden endorse Kamala Harris after withdrawing from the 2024 presidential race?"
+    text = ("Vice President Kamala Harris, 59, is the most logical replacement, and Biden in making his decision "
+            "to drop out of the race also endorsed her.")
+    assert polarity(question, [text], seeded.encode, ["2024-07-21"]) == "Yes"
+    assert polarity(question, [text], seeded.encode) is None
+    assert polarity(question, [text], seeded.encode, ["2020-03-01"]) is None
+    assert polarity(question, [text.replace("drop out of the race", "drop out of the 2020 race")], seeded.encode,
+                    ["2024-07-21"]) == "No"
+
+
 def test_paragraphs_that_name_no_one_the_question_names_do_not_answer(seeded):
     """The vote paragraphs are about Central Asia and Ukraine, but not about Stoltenberg: answering
     from them would answer another question (places alone do not make a paragraph on subject)."""
