@@ -31,7 +31,7 @@ def plot(rows: list[dict], path: Path) -> None:
     latency.axhline(100, color="grey", linewidth=0.8, linestyle=":", label="target p95 100 ms")
     latency.set(xscale="log", yscale="log", xlabel="paragraphs", ylabel="ms", title="Retrieval latency (p95)")
     for key, label, style in (("startup_rss_mb", "start-up peak RSS", "o-"), ("store_mb", "store on disk", "s-"),
-                              ("fts_mb", "FTS5 index", "^--")):
+                              ("fts_mb", "lexical index (FTS5 + token counts)", "^--")):
         draw(memory, key, label, style)
     memory.set(xscale="log", yscale="log", xlabel="paragraphs", ylabel="MB", title="Memory and index size")
     for axes in (latency, memory):
