@@ -1,4 +1,5 @@
-"""Retrieval: BM25 (SQLite FTS5, or the same scores from memory) and dense (Chroma, MiniLM) candidates, fused, optionally re-scored.
+"""Retrieval: BM25 (SQLite FTS5, or the same scores from memory) and dense (Chroma, MiniLM)
+candidates, fused, optionally re-scored.
 
 Methods (squad2-dev figures in bench/out/retrieval.json, `python bench/retrieval.py`):
 - "hybrid" (default): "weighted" plus a phrase bonus, the share of the question's word pairs

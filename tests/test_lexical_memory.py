@@ -19,7 +19,7 @@ ARTICLE = """Harbor Council Approves New Ferry Schedule
 
 The harbor council voted on Tuesday to approve a new ferry schedule that adds three evening crossings.
 
-Ferry operators said the crossings would start in April. Metchnikoff's crews were trained on larger vessels.
+Ferry operators said the crossings would start in April. The co_op crews were trained on larger vessels.
 """
 
 
@@ -75,8 +75,10 @@ def test_a_write_is_searchable_at_once_and_from_memory_after_a_reload(tmp_path):
     memory = index.current_memory()
     assert memory is not None and memory.generation > loaded.generation
     assert_same_ranking(memory.search(["even", "ferri", "cross"], 5), stale_answer)
-    # a word FTS5 searches as a phrase ("metchnikoff s") is left to FTS5, with the same result
-    assert_same_ranking(index.search("Metchnikoff's crews", 5), fts5_ranking(index, "Metchnikoff's crews", 5))
+    # a query word FTS5 splits into a phrase ("co_op": "co op") is left to FTS5, with the same result
+    assert term_counts.TOKENIZER.terms("co_op") == ("co", "op")
+    phrase = index.search("co_op crews", 5)
+    assert phrase and phrase == fts5_ranking(index, "co_op crews", 5)
 
     assistant.remove(assistant.store.documents()[0].doc_id)
     index.load_memory()

@@ -5,7 +5,7 @@ weight than its own words.
 
 The same scores come faster from memory (bm25.py): a copy loaded in the background, used while the
 library is at the generation it was loaded from. Until then, after any change, with filters, and for a
-query word FTS5 would search as a phrase ("Metchnikoff's"), FTS5 answers."""
+query word FTS5 splits into a phrase of several tokens ("co_op"), FTS5 answers."""
 from __future__ import annotations
 
 import threading
@@ -27,7 +27,7 @@ COMMON_TERM_SHARE, COMMON_TERM_MIN_DF = 0.05, 2500
 CONTEXT_WEIGHT = 0.3
 BM25 = f"bm25(paragraphs_fts, 1.0, {CONTEXT_WEIGHT})"
 # FTS5 searches a stale or missing in-memory copy this many times before one is loaded: a process that
-# asks once (`assistant ask`) would spend more on loading it (2.5 s at 100k paragraphs) than it saves.
+# asks once (`assistant ask`) would spend more on loading it (1.5-2 s at 100k paragraphs) than it saves.
 LOAD_AFTER_SEARCHES = 2
 
 
