@@ -31,8 +31,7 @@ def _numbers(text: str, skip: list[tuple[int, int]]):
     for m in NUMBER.finditer(text):
         if any(s <= m.start() < e for s, e in skip):
             continue
-        digits, scale, word = m.groups()
-        value = float(NUMBER_WORDS[word.lower()]) if word else float(digits.replace(",", ""))
+        value, scale = value_of(m), m.group(2)
         if scale:
             if scale.lower() in ("m", "b", "k") and not _is_money_context(text, m):
                 continue
