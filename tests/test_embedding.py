@@ -11,7 +11,7 @@ import pytest
 
 from support import ROOT
 from vectorstore.bert_numpy import BertEncoder, Unsupported
-from vectorstore.embedding import get_embeddings, model_path
+from vectorstore.embedding import BULK, encode, get_embeddings, model_path
 
 TEXTS = [
     "Who decided the vote?",
@@ -30,6 +30,15 @@ def test_numpy_encoder_gives_the_sentence_transformers_vectors():
     assert (light * reference).sum(axis=1).min() > 0.9999
     one_at_a_time = np.vstack([BertEncoder(model_path("minilm")).encode([t]) for t in TEXTS])
     assert np.abs(one_at_a_time - light).max() < 1e-5  # padding in a batch changes nothing
+
+
+def test_a_bulk_call_batched_by_token_count_gives_each_text_its_own_vector():
+    texts = [f"Paragraph {i}: " + TEXTS[i % len(TEXTS)][:5 + (i * 37) % 400] for i in range(BULK + 22)]
+    reference = get_embeddings("minilm")._client.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    bulk = encode("minilm", texts)
+    assert bulk.dtype == np.float32 and bulk.shape == reference.shape
+    assert np.abs(bulk - reference).max() < 1e-5
+    assert encode("minilm", []).shape[0] == 0
 
 
 def test_other_architectures_are_refused(tmp_path):

