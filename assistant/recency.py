@@ -12,7 +12,7 @@ import datetime
 import re
 
 RECENT = re.compile(r"\b(?:(?:this|last|past|previous) (?:week|weekend|month|few (?:days|weeks))|recent(?:ly)?"
-                    r"|latest|newest|lately|today|yesterday|currently|(?-i:new))\b", re.IGNORECASE)
+                    r"|latest|newest|lately|today|yesterday|currently|so far|to date|still|(?-i:new))\b", re.IGNORECASE)
 RECENCY_WEIGHT = 0.1  # share of the best candidate's score added for an article dated on as_of
 RECENCY_HALF_LIFE_DAYS = 30  # ... halving for every month before it
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -29,7 +29,8 @@ THIS_YEAR = re.compile(r"\bthis year\b", re.IGNORECASE)
 
 
 def is_recent(question: str) -> bool:
-    """Does the question ask about the recent past ("this week", "recently", "the latest", "new")?"""
+    """Does the question ask about the recent past ("this week", "recently", "the latest", "new") or
+    the state of things now ("so far", "still"), which the newest telling of a story reports?"""
     return bool(RECENT.search(question))
 
 

@@ -34,7 +34,8 @@ def bridges(fresh, tmp_path):
 
 @pytest.mark.parametrize("question", ["What did the council decide this week?", "What was recently decided?",
                                       "What is the latest on the bridge?", "Which new bridge was announced?",
-                                      "What happened last month in the council?"])
+                                      "What happened last month in the council?",
+                                      "How much has the bridge cost so far?", "Is the bridge still closed?"])
 def test_recent_past_questions(question):
     assert is_recent(question)
 
