@@ -11,11 +11,11 @@ compares paragraphs per second (labelled as sampled in the output).
 Ingest's own encoder (vectorstore/embedding.py: batches by token count, not by characters as
 sentence-transformers does) is timed on the same texts too: ingest against it is the cost of
 everything but encoding. The encoder's share of the ingest wall time is reported too: unlike the
-ratios it barely moves when other processes compete for the CPU. Then one more article, a revised copy of the first, is
-added to the library: its time, and how many stored documents near-duplicate detection read (the
-versions it is compared with, from the stored sketches; not the whole library). Peak memory (RSS of
-this process: model, ingest and raw encoder) and the store's size on disk are reported; `--store`
-keeps the library for later benchmarks. Prints a table and writes bench/out/ingest.json.
+ratios it barely moves when other processes compete for the CPU. Then one more article, a revised
+copy of the first, is added to the library: its time, and how many stored documents near-duplicate
+detection read (the versions it is compared with, from the stored sketches; not the whole library).
+Peak memory (RSS of this process: model, ingest and raw encoder) and the store's size on disk are
+reported; `--store` keeps the library for later benchmarks. Prints a table and writes bench/out/ingest.json.
 """
 from __future__ import annotations
 
