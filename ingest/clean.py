@@ -33,6 +33,9 @@ DATE_PATTERNS = [
     (re.compile(rf"\b{MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), ("mon", "d", "y")),
     (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), ("d", "m", "y")),
 ]
+# "Date: 2024-07-31", "Source: usatoday.com", a bare URL: a saved page's metadata lines, never body text
+FIELD_LINE = re.compile(r"^(?:(?:date|source|url|link|published|updated|posted|author)\s*:\s*\S.{0,150}"
+                        r"|<?(?:https?://|www\.)\S+>?)$", re.I)
 LINK_ONLY = re.compile(r"^(?:[\s|•·*>/-]*\[[^\]]*\]\([^)]*\))+[\s|•·*/-]*$")  # a line of markdown links: nav
 BYLINE = re.compile(r"^(?:by|author:|written by)\s+(.+)$", re.I)
 PERSON = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
@@ -66,10 +69,12 @@ def clean(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanDocument
     strong = [i for i, (_, _, lines) in enumerate(blocks) if _is_strong_body(lines, boilerplate)]
     script = _dominant_script(" ".join(text[s:e] for i, (s, e, _) in enumerate(blocks) if i in strong) or text)
     first, last = (strong[0], strong[-1]) if strong else (len(blocks), -1)
+    while strong and last + 1 < len(blocks) and _is_weak_body(blocks[last + 1][2], boilerplate, script):
+        last += 1  # a short closing sentence ("Trump did not comment.") is the article's, not its footer
 
     body = []
     for i, (s, e, lines) in enumerate(blocks):
-        if i in strong or (first < i < last and _is_weak_body(lines, boilerplate, script)):
+        if i in strong or (first < i <= last and _is_weak_body(lines, boilerplate, script)):
             body.append((s, e))
     if not strong:  # a short note: keep every block that is not chrome
         body = [(s, e) for s, e, lines in blocks if _is_weak_body(lines, boilerplate, script)]
@@ -113,7 +118,7 @@ def _lines(text: str, start: int, end: int) -> list[_Line]:
 
 
 def _is_chrome_line(line: _Line, boilerplate: frozenset[str]) -> bool:
-    return normalize_line(line.text) in boilerplate or bool(LINK_ONLY.match(line.text)) \
+    return normalize_line(line.text) in boilerplate or bool(LINK_ONLY.match(line.text) or FIELD_LINE.match(line.text)) \
         or (line.words < 40 and bool(NOTICE.search(line.text)))
 
 

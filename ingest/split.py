@@ -53,12 +53,26 @@ def paragraphs(text: str, spans: list[tuple[int, int]], max_chars: int = MAX_CHA
 
 def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     chunks: list[tuple[int, int]] = []
-    for s, e in sentences(text, start, end):
+    for s, e in (piece for sentence in sentences(text, start, end) for piece in _at_spaces(text, *sentence, max_chars)):
         if chunks and e - chunks[-1][0] <= max_chars:
             chunks[-1] = (chunks[-1][0], e)
         else:
             chunks.append((s, e))
     return chunks
+
+
+def _at_spaces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than max_chars (a page with no full stop, one endless line) cut at the last
+    space before each limit, or at the limit where there is none: no paragraph outgrows max_chars."""
+    pieces = []
+    while end - start > max_chars:
+        cut = max(text.rfind(" ", start + 1, start + max_chars + 1), text.rfind("\n", start + 1, start + max_chars + 1))
+        cut = cut if cut > start else start + max_chars
+        pieces.append(_trim(text, start, cut) or (start, cut))
+        start = cut
+        while text[start].isspace():
+            start += 1
+    return [*pieces, (start, end)]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -106,3 +106,20 @@ def test_plain_article_without_chrome_is_kept_whole():
     text = "\n\n".join(["Council passes city budget", *ARTICLE])
     document, paragraphs = build(RawDocument(text=text, location="x.txt"))
     assert [p.text for p in paragraphs] == ARTICLE and document.title == "Council passes city budget"
+
+
+def test_a_saved_page_header_is_metadata_whatever_else_is_ingested_with_it():
+    text = ("Ferry fares rise as fuel costs climb\nDate: 2024-07-31\nSource: herald.example\n"
+            "URL: https://herald.example/news/2024/07/31/ferry-fares/\n\n" + "\n\n".join(ARTICLE))
+    document, paragraphs = build(RawDocument(text=text, location="ferry.txt"))
+    assert [p.text for p in paragraphs] == ARTICLE
+    assert (document.title, document.date, document.source) == \
+        ("Ferry fares rise as fuel costs climb", "2024-07-31", "herald.example")
+
+
+def test_a_short_closing_sentence_is_kept_and_the_footer_after_it_dropped():
+    closing = "The mayor did not comment."
+    text = "\n\n".join(["Council passes city budget", *ARTICLE, closing, "Share on Facebook\nShare on Twitter",
+                       "© 2024 Town Herald. All rights reserved."])
+    _, paragraphs = build(RawDocument(text=text, location="x.txt"))
+    assert paragraphs[-1].text.endswith(closing) and "Share" not in paragraphs[-1].text

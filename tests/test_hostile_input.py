@@ -14,6 +14,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 import ingest.pipeline
+from ingest import split
 from assistant.prompting import SYSTEM
 from vectorstore.health import check
 
@@ -61,6 +62,18 @@ def test_sparse_200_mb_file_is_refused_before_it_is_read(fresh, tmp_path, monkey
     assert failures(report) == {"huge.txt": "file is 209.7 MB, over the 50 MB limit"}
     assert opened == ["bridge.txt"]
     assert searchable(fresh, "Elmstead bridge", "Bridge reopens")
+    assert_whole(fresh.store)
+
+
+def test_a_megabyte_line_without_a_full_stop_is_cut_into_paragraphs_that_answer(fresh, tmp_path):
+    filler = " ".join(f"the quux ledger entry {n} lists ferry timetables" for n in range(40_000))
+    (tmp_path / "endless.txt").write_text(f"Quuxland ferry ledger\n\n{filler} and the council approved nine new boats\n")
+    report = fresh.ingest([tmp_path])
+    assert report.ok
+    paragraphs = fresh.paragraphs()
+    assert len(paragraphs) > 1000 and max(len(p.text) for p in paragraphs) <= split.MAX_CHARS
+    answer = fresh.ask("How many new boats did the Quuxland ferry council approve?")
+    assert not answer.abstained and "nine new boats" in answer.citations[0].quote
     assert_whole(fresh.store)
 
 
