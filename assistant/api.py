@@ -154,7 +154,8 @@ class Assistant:
         started = time.perf_counter()
         chosen = self.backend(backend)
         standalone = chat_rewrite.standalone_question(question, history or [])
-        hits = headers.with_headers(standalone, self.retrieve(standalone, k, filters, as_of=as_of), self.store)
+        hits = headers.with_headers(standalone, self.retrieve(standalone, k, filters, as_of=as_of), self.store,
+                                     self.encode)
         timings = {"retrieve": time.perf_counter() - started}
 
         def finish(text: str, composed: compose.Composed | None, sources: list, confidence: float | None) -> Answer:

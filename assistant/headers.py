@@ -2,6 +2,8 @@
 
 No body paragraph states these, so such a question gets, ahead of its hits, the header paragraph
 (`ingest.records.header_paragraph`) of each document its hits come from: the answer can cite it.
+Such questions often name only the outlet or author ("Who wrote the financialexpress article?"), so
+their hits score low; a header scores as the better of its document's best hit and its own text.
 """
 from __future__ import annotations
 
@@ -23,17 +25,19 @@ def asks_about_article(question: str) -> bool:
     return bool(ABOUT_THE_ARTICLE.search(question))
 
 
-def with_headers(question: str, hits: list[Hit], store) -> list[Hit]:
-    """`hits` with their documents' headers first when the question asks about the article itself;
-    a header scores as its document's best hit."""
+def with_headers(question: str, hits: list[Hit], store, encode) -> list[Hit]:
+    """`hits` with their documents' headers first, best scored first, when the question asks about
+    the article itself."""
     if not hits or not asks_about_article(question):
         return hits
     best: dict[str, Hit] = {}
     for hit in hits:
         best.setdefault(hit.paragraph.doc_id, hit)
-    headers = []
-    for doc_id, hit in list(best.items())[:MAX_HEADERS]:
-        document = store.document(doc_id)
-        if document is not None:
-            headers.append(Hit(header_paragraph(document), hit.score, hit.rank_score))
-    return headers + hits
+    found = [(header_paragraph(document), hit) for doc_id, hit in list(best.items())[:MAX_HEADERS]
+             if (document := store.document(doc_id)) is not None]
+    if not found:
+        return hits
+    vectors = encode([question, *(header.text for header, _ in found)])
+    headers = [Hit(header, max(hit.score, float(vectors[0] @ vector)), hit.rank_score)
+               for (header, hit), vector in zip(found, vectors[1:])]
+    return sorted(headers, key=lambda h: h.score, reverse=True) + hits
