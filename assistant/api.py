@@ -5,6 +5,7 @@ import os
 import threading
 import time
 from collections import Counter
+from dataclasses import fields
 from typing import Iterator
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from assistant import chat as chat_rewrite
 from assistant import citations, compose, headers, language
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
+from assistant.errors import InvalidRequest
 from assistant.evidence import select as select_evidence, widened
 from assistant.lookup import lookup
 from assistant.recency import outside_window
@@ -24,8 +26,8 @@ from vectorstore.embedding import encode, preload
 from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
-OUT_OF_WINDOW_TEXT = ("The corpus has no article from the time this question asks about; "
-                      "the closest paragraphs are from other dates.")
+OUT_OF_WINDOW_TEXT = ("The corpus has no article from the time this question asks about, counted from {as_of}; "
+                      "the closest paragraphs are from other dates. To mean another day, ask as of it (as_of, --as-of).")
 JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
 PER_DOCUMENT = 2  # news spreads one answer over neighbouring paragraphs ("Tetris is..." / "Gibson beat the game")
 WITNESS_POOL = 5  # picked sources an answer may quote as the other side where they contradict it
@@ -104,22 +106,24 @@ class Assistant:
         return self.store.paragraphs(doc_id)
 
     # ---- questions ---------------------------------------------------------------------------
-    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | dict | None = None,
                  method: str = DEFAULT_METHOD, as_of=None) -> list[Hit]:
         """The k best paragraphs (hybrid, dense or bm25), each `Hit` scored by cosine similarity;
         `as_of` (YYYY-MM-DD or a date, default today) is the day "recently" is counted from."""
+        filters = as_filters(filters)
         check_request(k, filters)
-        return self.retriever(method).search(question, k or self.settings.k, filters or Filters(), as_of_date(as_of))
+        return self.retriever(method).search(question, k or self.settings.k, filters, as_of_date(as_of))
 
-    def as_retriever(self, k: int | None = None, filters: Filters | None = None):
+    def as_retriever(self, k: int | None = None, filters: Filters | dict | None = None):
         """The hybrid search as a LangChain `BaseRetriever`; documents carry the paragraph fields."""
+        filters = as_filters(filters)
         check_request(k, filters)
         from assistant.runnable import HybridRetriever  # LangChain's retriever machinery: seconds to import
 
-        return HybridRetriever(retriever=self.retriever(), k=k or self.settings.k, filters=filters or Filters())
+        return HybridRetriever(retriever=self.retriever(), k=k or self.settings.k, filters=filters)
 
     def ask(self, question: str, backend: str | None = None, k: int | None = None,
-            filters: Filters | None = None, history: list[dict] | None = None, as_of=None) -> Answer:
+            filters: Filters | dict | None = None, history: list[dict] | None = None, as_of=None) -> Answer:
         """The verified, cited `Answer` (or an abstention with the closest paragraphs)."""
         for event in self.stream(question, backend=backend, k=k, filters=filters, history=history, as_of=as_of):
             if isinstance(event, Answer):
@@ -127,7 +131,7 @@ class Assistant:
         raise AssertionError("stream ended without an answer")
 
     def chat(self, messages: list[dict], backend: str | None = None, k: int | None = None,
-             filters: Filters | None = None, as_of=None) -> Answer:
+             filters: Filters | dict | None = None, as_of=None) -> Answer:
         """`messages`: [{"role": "user"|"assistant", "content": ...}, ...], the last one the question."""
         *history, last = messages
         return self.ask(last["content"], backend=backend, k=k, filters=filters, history=history, as_of=as_of)
@@ -144,11 +148,12 @@ class Assistant:
         return as_runnable(self)
 
     def stream(self, question: str, backend: str | None = None, k: int | None = None,
-               filters: Filters | None = None, history: list[dict] | None = None,
+               filters: Filters | dict | None = None, history: list[dict] | None = None,
                evidence: bool = False, as_of=None) -> Iterator[str | Evidence | Answer]:
         """Yields answer text as it is generated, then the final verified `Answer`. With
         `evidence=True` it first yields `Evidence`: the quotes chosen to answer from (within a
         second), then what the source check kept or rejected, before any answer text."""
+        filters = as_filters(filters)
         check_request(k, filters)
         as_of = as_of_date(as_of)
         started = time.perf_counter()
@@ -174,7 +179,7 @@ class Assistant:
         in_window = [s for s in chosen_evidence if not outside_window(standalone, s.paragraph.date, as_of)]
         picked = [s for s in in_window  # about what the question names (places aside)
                   if language.names_something_asked(standalone, f"{s.paragraph.title}\n{s.paragraph.text}")]
-        abstain_text = OUT_OF_WINDOW_TEXT if chosen_evidence and not in_window else ABSTAIN_TEXT
+        abstain_text = OUT_OF_WINDOW_TEXT.format(as_of=as_of.isoformat()) if chosen_evidence and not in_window else ABSTAIN_TEXT
         timings["evidence"] = time.perf_counter() - started
         if evidence and picked:
             yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))
@@ -251,6 +256,18 @@ class Assistant:
         Their own texts are encoded: a header's hit carries its document's score, not its own."""
         vectors = self.encode([question] + [s.paragraph.text for s in sources])
         return float((vectors[1:] @ vectors[0]).max()) < LOOSE_RELEVANCE
+
+
+def as_filters(filters: Filters | dict | None) -> Filters:
+    """`Filters`, also from a plain dict of its fields, as scripts and JSON callers write them; an
+    unknown key is refused rather than silently filtering nothing."""
+    if not isinstance(filters, dict):
+        return filters or Filters()
+    known = [f.name for f in fields(Filters)]
+    unknown = sorted(set(filters) - set(known))
+    if unknown:
+        raise InvalidRequest(f"unknown filter(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    return Filters(**filters)
 
 
 def _quotes(sources: list) -> list[Citation]:

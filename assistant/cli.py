@@ -14,6 +14,14 @@ from assistant.errors import USER_ERRORS
 from assistant.retrieval import DEFAULT_METHOD, METHODS
 
 
+class Parser(argparse.ArgumentParser):
+    """Bad input is one `error: ...` line and exit status 2, as for every other user error (argparse
+    would print the whole usage block first); subcommand parsers are made of this class too."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message}\n")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("store and models")
     g.add_argument("--store", help="store folder (default: data/ or $ASSISTANT_STORE)")
@@ -59,7 +67,7 @@ def _evaluating(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="assistant", description="Grounded Q&A over your articles, every claim cited to its paragraph.")
+    parser = Parser(prog="assistant", description="Grounded Q&A over your articles, every claim cited to its paragraph.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="add or update articles (files, folders, globs)")

@@ -23,26 +23,43 @@ VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draf
 
 
 def _assistant(args) -> Assistant:
+    config = getattr(args, "config", None)
+    if config and not os.path.isfile(config):  # only the default config file may be absent
+        raise InvalidRequest(f"config file {config} not found")
     flags = {k: getattr(args, k, None)
              for k in ("store", "chroma_url", "embedder", "backend", "backends", "model", "base_url", "k",
                        "min_confidence")}
-    return Assistant(settings=Settings.load(getattr(args, "config", None), **flags))
+    return Assistant(settings=Settings.load(config, **flags))
 
 
-def _filters(args):
-    """The filter flags (and --as-of), checked before any model loads."""
+def _filters(args, assistant: Assistant):
+    """The filter flags (and --as-of), checked before any model loads: an unknown --doc is a mistyped
+    id, not a question the library cannot answer."""
     filters = Filters(doc_id=args.doc, source=args.source, author=args.author, since=args.since, until=args.until)
     check_request(filters=filters)
     as_of_date(args.as_of)
+    if args.doc and assistant.document(args.doc) is None:
+        raise InvalidRequest(f"no document {args.doc!r} (see `assistant list`)")
     return filters
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _report_line(result) -> str:
+    """A failed or duplicate file as the plain output shows it (`--json` lists every file instead)."""
+    return f"{result.status}: {result.location}: {result.reason}"
 
 
 def ingest(args) -> int:
     assistant = _assistant(args)
     progress = None
     if not args.quiet and not args.json:
-        files, _ = expand(args.paths)  # a listing only: gives the bar its total and ETA
+        files, missing = expand(args.paths)  # a listing only: gives the bar its total and ETA
         bar = tqdm(desc="ingest", unit="doc", total=len(files), file=sys.stderr)
+        for result in missing:  # reported by ingest too, but never passed to progress
+            bar.write(_report_line(result), file=sys.stderr)
         paragraphs = 0
 
         def progress(result):
@@ -50,10 +67,8 @@ def ingest(args) -> int:
             paragraphs += result.paragraphs if result.wrote else 0
             bar.update(1)
             bar.set_postfix(paragraphs=paragraphs, refresh=False)
-            if result.status == "failed":
-                bar.write(f"failed: {result.location}: {result.reason}", file=sys.stderr)
-            elif result.status == "duplicate":
-                bar.write(f"duplicate: {result.location}: {result.reason}", file=sys.stderr)
+            if result.status in ("failed", "duplicate"):
+                bar.write(_report_line(result), file=sys.stderr)
     report = assistant.ingest(args.paths, prune=args.prune, progress=progress)
     if progress:
         bar.close()
@@ -61,7 +76,7 @@ def ingest(args) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif not args.quiet:
         print(", ".join(f"{n} {k}" for k, n in report.summary().items()) +
-              f"; {assistant.store.count()} paragraphs in the store")
+              f"; {_plural(assistant.store.count(), 'paragraph')} in the store")
     return 0 if report.ok else 1
 
 
@@ -96,7 +111,7 @@ def _evidence_text(event) -> str:
 
 def ask(args) -> int:
     assistant = _assistant(args)
-    filters = _filters(args)
+    filters = _filters(args, assistant)
     if args.questions:
         return _ask_batch(assistant, args, filters)
     if not args.question:
@@ -129,6 +144,7 @@ def _ask_batch(assistant, args, filters) -> int:
 
 def chat(args) -> int:
     assistant = _assistant(args)
+    filters = _filters(args, assistant)
     assistant.preload_embedder()  # loads while the first question is typed
     history: list[dict] = []
     print("Ask about the library; empty line or Ctrl-D to quit.", file=sys.stderr)
@@ -139,7 +155,7 @@ def chat(args) -> int:
             return 0
         if not question:
             return 0
-        answer = assistant.ask(question, backend=args.backend, k=args.k, filters=_filters(args), history=history,
+        answer = assistant.ask(question, backend=args.backend, k=args.k, filters=filters, history=history,
                                as_of=args.as_of)
         _print_answer(answer, False)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
@@ -151,8 +167,8 @@ def list_documents(args) -> int:
         print(json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=2))
     else:
         for d in docs:
-            print(f"{d.doc_id}\t{d.paragraphs} paragraphs\t{d.date or '-'}\t{d.title}")
-        print(f"{len(docs)} documents", file=sys.stderr)
+            print(f"{d.doc_id}\t{_plural(d.paragraphs, 'paragraph')}\t{d.date or '-'}\t{d.title}")
+        print(_plural(len(docs), "document"), file=sys.stderr)
     return 0
 
 
