@@ -87,6 +87,7 @@ def test_a_question_about_this_week_is_not_answered_from_old_news(bridges):
     question = "What did the city council decide this week about the Elm Street bridge?"
     stale = bridges.ask(question, as_of="2026-01-15")
     assert stale.abstained and stale.answer.startswith("The corpus has no article from the time"), stale.answer
+    assert "counted from 2026-01-15" in stale.answer and "--as-of" in stale.answer  # how to mean another day
     assert any(c.date == "2024-05-06" for c in stale.closest)  # what there is, shown with its date
     recent = bridges.ask(question, as_of="2024-05-10")  # the 2024 article is news; the 2021 one is dated
     assert "replace" in recent.citations[0].text and "[1] (according" not in recent.answer, recent.answer
