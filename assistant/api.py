@@ -179,7 +179,8 @@ class Assistant:
         in_window = [s for s in chosen_evidence if not outside_window(standalone, s.paragraph.date, as_of)]
         picked = [s for s in in_window  # about what the question names (places aside)
                   if language.names_something_asked(standalone, f"{s.paragraph.title}\n{s.paragraph.text}")]
-        abstain_text = OUT_OF_WINDOW_TEXT.format(as_of=as_of.isoformat()) if chosen_evidence and not in_window else ABSTAIN_TEXT
+        abstain_text = OUT_OF_WINDOW_TEXT.format(as_of=as_of.isoformat()) if chosen_evidence and not in_window \
+            else ABSTAIN_TEXT
         timings["evidence"] = time.perf_counter() - started
         if evidence and picked:
             yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))
