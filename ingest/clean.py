@@ -34,9 +34,10 @@ DATE_PATTERNS = [
     (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), ("d", "m", "y")),
 ]
 # "Date: 2024-07-31", "Source: usatoday.com", a bare URL: a saved page's metadata lines, never body text
-FIELD_LINE = re.compile(r"^(?:(?:date|source|url|link|published|updated|posted|author)\s*:\s*\S.{0,150}"
+FIELD_LINE = re.compile(r"^(?:(?:title|date|source|url|link|published|updated|posted|author)\s*:\s*\S.{0,300}"
                         r"|<?(?:https?://|www\.)\S+>?)$", re.I)
 LINK_ONLY = re.compile(r"^(?:[\s|•·*>/-]*\[[^\]]*\]\([^)]*\))+[\s|•·*/-]*$")  # a line of markdown links: nav
+TITLE_LINE = re.compile(r"^title\s*:\s*(.+)$", re.I)
 BYLINE = re.compile(r"^(?:by|author:|written by)\s+(.+)$", re.I)
 PERSON = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 SOURCE_LINE = re.compile(r"^(?:source|originally published (?:in|at|by)|via)\s*:?\s+(.{2,80})$", re.I)
@@ -83,7 +84,8 @@ def clean(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanDocument
     footer = [ln for _, _, lines in blocks[last + 1:] for ln in lines] if strong else []
     date = next((d for ln in header if ln.words <= 10 and (d := parse_date(ln.text))), None)
     author = _author(header)
-    title = _title(header, author, boilerplate) or (header[0].text if header and header[0].words <= 20 else None)
+    title = next((m.group(1) for ln in header if (m := TITLE_LINE.match(ln.text))), None) \
+        or _title(header, author, boilerplate) or (header[0].text if header and header[0].words <= 20 else None)
     source = next((m.group(1).strip() for ln in footer + header if (m := SOURCE_LINE.match(ln.text))), None) \
         or next((m.group(1) or m.group(2) for ln in header + footer if (m := COPYRIGHT_LINE.match(ln.text))), None)
     return CleanDocument(title=title and _strip_markup(title), author=author, date=date, source=source,

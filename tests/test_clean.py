@@ -117,6 +117,13 @@ def test_a_saved_page_header_is_metadata_whatever_else_is_ingested_with_it():
         ("Ferry fares rise as fuel costs climb", "2024-07-31", "herald.example")
 
 
+def test_a_title_field_is_the_title():
+    text = "Title: Ferry fares rise\nAuthor: Jane Doe\nDate: 2024-07-31\n\n" + "\n\n".join(ARTICLE)
+    document, paragraphs = build(RawDocument(text=text, location="ferry.txt"))
+    assert [p.text for p in paragraphs] == ARTICLE
+    assert (document.title, document.author, document.date) == ("Ferry fares rise", "Jane Doe", "2024-07-31")
+
+
 def test_a_short_closing_sentence_is_kept_and_the_footer_after_it_dropped():
     closing = "The mayor did not comment."
     text = "\n\n".join(["Council passes city budget", *ARTICLE, closing, "Share on Facebook\nShare on Twitter",
