@@ -24,9 +24,11 @@ MAX_PARSED_CHARS = 20_000  # ten times the longest paragraph ingest makes (inges
 
 NEGATORS = frozenset("not n't never no none nothing nobody neither nor without cannot".split())
 NEGATING_VERBS = frozenset({"refuse", "decline", "fail", "deny", "avoid", "cease", "stop"})  # "refused to meet"
+# One word for each meaning the polarity rules compare: "permits" is what "does not allow" denies,
+# "had meetings with" what "refused to meet" denies.
+SYNONYMS = {"permit": "allow", "prohibit": "ban", "forbid": "ban", "meeting": "meet"}
 ANTONYMS = {frozenset(pair) for pair in (
-    ("allow", "ban"), ("allow", "prohibit"), ("allow", "forbid"), ("permit", "ban"), ("permit", "forbid"),
-    ("accept", "reject"), ("approve", "reject"), ("approve", "veto"), ("support", "oppose"), ("win", "lose"),
+    ("allow", "ban"), ("accept", "reject"), ("approve", "reject"), ("approve", "veto"), ("support", "oppose"), ("win", "lose"),
     ("increase", "decrease"), ("rise", "fall"), ("raise", "cut"), ("raise", "lower"), ("gain", "lose"),
     ("agree", "disagree"), ("confirm", "deny"), ("admit", "deny"), ("include", "exclude"), ("open", "close"),
     ("pass", "fail"), ("acquit", "convict"), ("legal", "illegal"), ("lift", "impose"), ("join", "leave"),
@@ -91,8 +93,9 @@ def facts(text: str) -> Facts:
                     negated[child.i] = negated.get(child.i, 0) + 1
     polarity: dict[str, list] = {}
     for token in doc:
-        if token.pos_ in ("VERB", "AUX", "ADJ", "NOUN") or token.lemma_.lower() in _ANTONYM_WORDS:
-            polarity.setdefault(token.lemma_.lower(), []).append(negated.get(token.i, 0) % 2 == 0)
+        lemma = SYNONYMS.get(token.lemma_.lower(), token.lemma_.lower())
+        if token.pos_ in ("VERB", "AUX", "ADJ", "NOUN") or lemma in _ANTONYM_WORDS:
+            polarity.setdefault(lemma, []).append(negated.get(token.i, 0) % 2 == 0)
     stated_dates = dates.found(text)[0]
     numbers = numbers_in(text)
     entities = [e for e in doc.ents if e.label_ in NAME_LABELS]

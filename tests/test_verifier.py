@@ -42,6 +42,7 @@ def test_true_claims_are_supported_with_their_sentence(claim, encode):
 
 @pytest.mark.parametrize("claim, reason", [
     ("The council allows cars in the old town.", "negation"),  # "not" dropped
+    ("The council permits cars in the old town.", "negation"),  # the same, in other words
     ("The minister did not meet the delegation from Riga.", "negation"),  # "not" inserted
     ("The minister refused to meet the delegation from Riga.", "negation"),
     ("The minister criticized the reforms of the new government.", "antonym"),
@@ -73,6 +74,12 @@ def test_nor_negates_the_clause_it_joins_not_the_one_before(claim, paragraph, la
     assert verdict.label == label, verdict
     if label == "contradicted":
         assert verdict.reason == "negation"
+
+
+def test_a_meeting_is_what_refusing_to_meet_denies(encode):
+    verdict = check("The minister refused to meet the delegation from Riga.",
+                    "The minister had a long meeting with the delegation from Riga.", encode)
+    assert verdict.label == "contradicted" and verdict.reason == "negation", verdict
 
 
 def test_before_and_after_contradict_only_on_the_same_word(encode):
