@@ -19,6 +19,7 @@ from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, paragraph_id
 from ingest.sink import IngestStore
 from vectorstore.errors import ChromaUnreachable
+from vectorstore.sentences import of as long_paragraph_sentences
 
 BATCH_PARAGRAPHS = 1024  # paragraphs per encoder call: it sorts them by length, so bigger calls pad less
 
@@ -207,8 +208,10 @@ def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str], twi
 def _write(pending, store: IngestStore, embed, report: IngestReport, progress) -> None:
     if not pending:
         return
-    try:
-        vectors = embed([p.text for _, paragraphs, _ in pending for p in paragraphs])
+    texts = [p.text for _, paragraphs, _ in pending for p in paragraphs]
+    sentences = list(dict.fromkeys(s for text in texts for s in long_paragraph_sentences(text)))
+    try:  # one call: the encoder batches paragraphs and sentences by length together
+        vectors = embed(texts + sentences)
     except Exception as exc:  # an encoder failure fails these documents, not the batch after them
         for document, _, _ in pending:
             _record(report, FileResult(document.location, "failed", doc_id=document.doc_id,
@@ -219,6 +222,7 @@ def _write(pending, store: IngestStore, embed, report: IngestReport, progress) -
         items.append((document, paragraphs, vectors[offset:offset + len(paragraphs)]))
         offset += len(paragraphs)
     try:
+        store.add_sentence_vectors(sentences, vectors[len(texts):])  # kept by text: harmless if a write fails
         failures = store.write_many(items)
     except ChromaUnreachable:  # every later write would fail too: stop, the journal undoes this one
         raise

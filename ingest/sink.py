@@ -28,6 +28,9 @@ class IngestStore(Protocol):
         """Add or replace documents (document, paragraphs, one vector per paragraph), each all at once;
         a failure is returned in its slot. Raises only when no later write could succeed either."""
 
+    def add_sentence_vectors(self, texts: list[str], vectors) -> None:
+        """Keep the vectors of long paragraphs' sentences (vectorstore/sentences.py), by their text."""
+
     def remove(self, doc_id: str) -> bool: ...
 
     def sketch(self, doc_id: str) -> frozenset[int]:

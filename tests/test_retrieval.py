@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import METHODS, phrase_overlap, rrf, weighted
-from vectorstore import fts
+from assistant.retrieval import METHODS, phrase_overlap, rrf, sentence_cover, weighted
+from ingest.text import inflection_stem
+from vectorstore import fts, sentences
 from vectorstore.store import Filters
 
 ARTICLES = {
@@ -171,3 +172,34 @@ def test_rescorer_vectors_follow_updates_and_removals(tmp_path):
     assistant.remove(harbor)
     assistant.retrieve("apple harvest", method="mpnet")
     assert rescorer.sync() == 0 and not any(pid.startswith(harbor) for pid in rescorer._vectors)
+
+
+def test_sentence_cover_is_the_best_single_sentences_share_of_the_word_weight():
+    weights = {inflection_stem("ferry"): 2.0, inflection_stem("evening"): 1.0, inflection_stem("crossings"): 1.0}
+    paragraph = "The council met on Tuesday. It added evening ferry crossings. Crews train in April."
+    assert sentence_cover(weights, paragraph) == pytest.approx(1.0)
+    assert sentence_cover(weights, "The ferry left. It came back in the evening.") == pytest.approx(0.5)
+    assert sentence_cover({}, paragraph) == 0.0
+
+
+def test_long_paragraphs_keep_a_vector_per_sentence_and_short_ones_none(tmp_path):
+    """A long paragraph's one vector blurs its facts; its sentences are stored beside it, by their text."""
+    from assistant import Assistant
+
+    facts = ["The lighthouse on Gull Point was built of granite in 1873 by the harbour trust.",
+             "Its lamp burned whale oil until the keepers switched to kerosene in 1895.",
+             "A storm in 1921 cracked the lantern room, which was rebuilt with steel frames.",
+             "The keeper's cottage became a museum of shipwrecks after the light was automated.",
+             "Every August the museum opens the tower to visitors who climb its 112 steps.",
+             "Volunteers repaint the red band around the tower every seven years.",
+             "The trust sold the island to the county for one dollar in 1968."]
+    long, short = " ".join(facts), "The museum is closed on Mondays and on public holidays in the winter months."
+    (tmp_path / "gull.txt").write_text(f"Gull Point lighthouse\n\n{long}\n\n{short}\n", encoding="utf-8")
+    assistant = Assistant(store=tmp_path / "store", backend="extractive")
+    assert assistant.ingest([tmp_path / "gull.txt"]).ok and len(long) >= sentences.MIN_CHARS
+    stored = assistant.store.sentence_vectors([long, short])
+    assert list(stored) == [long] and stored[long].shape == (len(facts), 384)
+    expected = assistant.encode(facts)
+    assert all(float(a @ b) > 0.999 for a, b in zip(stored[long], expected))
+    hit = assistant.retrieve("How many steps does the Gull Point tower have?", k=1)[0]
+    assert hit.text == long and hit.rank_score > hit.score  # the sentence's cosine counted beside the paragraph's

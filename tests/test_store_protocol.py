@@ -22,7 +22,7 @@ def store(tmp_path) -> Store:
 
 def test_the_protocol_lists_what_ingest_uses():
     assert ATTRIBUTES == ["write_lock"]
-    assert METHODS == ["document", "documents", "fill_sketches", "find_by_hash", "paragraphs", "recover", "remove",
+    assert METHODS == ["add_sentence_vectors", "document", "documents", "fill_sketches", "find_by_hash", "paragraphs", "recover", "remove",
                        "sketch", "sketch_matches", "write_many"]
 
 

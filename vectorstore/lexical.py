@@ -68,6 +68,13 @@ class LexicalIndex:
                f"where paragraphs_fts match ?{where} order by score desc limit ?")
         return [(r[0], r[1]) for r in db.execute(sql, [query, *args, n])]
 
+    def document_frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """Paragraphs holding each term, and the library's size (retrieval weighs a sentence's words by them)."""
+        memory = self.current_memory()
+        if self._size is None:
+            self._size = self.registry.count()
+        return {t: self._document_frequency(t, memory) for t in terms}, self._size
+
     def current_memory(self) -> Bm25Index | None:
         """The in-memory copy if it holds the library as it is now; otherwise None, and from the
         LOAD_AFTER_SEARCHES-th such search on, a fresh copy loads in the background (one at a time)."""

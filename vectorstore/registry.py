@@ -14,12 +14,12 @@ from pathlib import Path
 
 from ingest.near_duplicates import text_sketch
 from ingest.records import Document, Paragraph
-from vectorstore import fts, term_counts
+from vectorstore import fts, sentences, term_counts
 from vectorstore.errors import StoreError
 from vectorstore.lock import briefly_exclusive
 
 SCHEMA_VERSION = 1
-SCHEMA = fts.SCHEMA + term_counts.SCHEMA + """
+SCHEMA = fts.SCHEMA + term_counts.SCHEMA + sentences.SCHEMA + """
 create table if not exists meta(key text primary key, value text not null);
 create table if not exists documents(
     doc_id text primary key, title text not null, author text, date text, source text not null,
@@ -217,6 +217,14 @@ class Registry:
             db.executemany(fts.INSERT, indexed)
             term_counts.write(db, indexed)
             _insert_sketch(db, document.doc_id, [p.text for p in paragraphs])
+
+    def add_sentence_vectors(self, texts: list[str], vectors) -> None:
+        with self.db() as db:
+            sentences.write(db, texts, vectors)
+
+    def sentence_vectors(self, paragraphs: list[str]) -> dict:
+        """paragraph text -> the vectors of its sentences, where it has them (sentences.py)."""
+        return sentences.read(self.db(), paragraphs)
 
     def rebuild_lexical_index(self) -> None:
         """The FTS index (dropped, not emptied: a damaged index may refuse deletes) and the token

@@ -90,6 +90,15 @@ class Store:
         """(paragraph_id, BM25 score: higher is better), best first."""
         return self._lexical.search(text, n, filters)
 
+    def sentence_vectors(self, paragraphs: list[str]) -> dict:
+        """paragraph text -> its sentences' vectors, for the long paragraphs that have them."""
+        return self.registry.sentence_vectors(paragraphs)
+
+    def document_frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """How many paragraphs hold each query term (as the lexical index counts it), and how many
+        paragraphs there are."""
+        return self._lexical.document_frequencies(terms)
+
     def load_lexical_index(self) -> None:
         """Hold BM25 in memory now rather than after the first searches (servers, benchmarks)."""
         self._lexical.load_memory()
@@ -144,6 +153,10 @@ class Store:
         self.vectors.delete(stale)
         self.registry.done([d.doc_id for d, _, _ in items])
         return failures
+
+    def add_sentence_vectors(self, texts: list[str], vectors) -> None:
+        """Vectors of long paragraphs' sentences (vectorstore/sentences.py), kept by their text."""
+        self.registry.add_sentence_vectors(texts, vectors)
 
     def remove(self, doc_id: str) -> bool:
         with self.write_lock:

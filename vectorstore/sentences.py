@@ -1,0 +1,53 @@
+"""Sentence vectors of long paragraphs, for retrieval's best-sentence score (assistant/retrieval.py).
+
+One vector for a long paragraph blurs its several facts, while a question usually asks about one
+sentence. Paragraphs under MIN_CHARS are near enough to one sentence already: skipping them keeps
+the extra encoding at ingest to about a tenth of the tokens on news (one paragraph in 28 of
+news-rtqa is this long), against about as many again on squad2-dev, whose paragraphs all are.
+Rows are keyed by a hash of the sentence text, so a re-ingested, copied or revised article reuses
+them, and a paragraph without rows (a store written before they existed) is scored by its own vector.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import numpy as np
+
+from ingest.split import sentences
+
+MIN_CHARS = 500  # squad2-dev R@1 0.880 from here up, 0.877 from 600; news-rtqa: 324 of 9,108 paragraphs
+SCHEMA = "create table if not exists sentence_vectors(hash text primary key, vector blob not null) without rowid;"
+_LOOKUP = 900  # hashes per `in (...)` lookup
+
+
+def of(text: str) -> list[str]:
+    """The sentences of a paragraph that gets sentence vectors: long, and more than one sentence."""
+    if len(text) < MIN_CHARS:
+        return []
+    spans = sentences(text)
+    return [text[s:e] for s, e in spans] if len(spans) > 1 else []
+
+
+def key(sentence: str) -> str:
+    return hashlib.sha1(sentence.encode()).hexdigest()[:20]
+
+
+def write(db: sqlite3.Connection, texts: list[str], vectors) -> None:
+    """Store each sentence's vector (float16: a sixth of a point of cosine is far below what ranks)."""
+    db.executemany("insert or ignore into sentence_vectors values (?, ?)",
+                   [(key(t), np.asarray(v, dtype=np.float16).tobytes()) for t, v in zip(texts, vectors)])
+
+
+def read(db: sqlite3.Connection, paragraphs: list[str]) -> dict[str, np.ndarray]:
+    """paragraph text -> its sentences' vectors (one row each), for paragraphs that have them all."""
+    wanted = {text: [key(s) for s in of(text)] for text in paragraphs}
+    hashes = list({h for keys in wanted.values() for h in keys})
+    found: dict[str, np.ndarray] = {}
+    for i in range(0, len(hashes), _LOOKUP):
+        chunk = hashes[i:i + _LOOKUP]
+        rows = db.execute(f"select hash, vector from sentence_vectors where hash in ({','.join('?' * len(chunk))})",
+                          chunk)
+        found |= {h: np.frombuffer(blob, dtype=np.float16) for h, blob in rows}
+    return {text: np.stack([found[h] for h in keys]).astype(np.float32)
+            for text, keys in wanted.items() if keys and all(h in found for h in keys)}
