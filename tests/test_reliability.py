@@ -237,6 +237,19 @@ def test_doctor_repairs_orphans_missing_vectors_fts_and_the_journal(damaged, cap
     assert damaged.retrieve(first.text, k=1, method="dense")[0].paragraph_id == first.paragraph_id
 
 
+def test_doctor_encodes_the_sentence_vectors_a_store_from_before_them_lacks(damaged, capsys):
+    store = damaged.store
+    with store.registry.db() as db:
+        stored = db.execute("select count(*) from sentence_vectors").fetchone()[0]
+        db.execute("delete from sentence_vectors")
+    assert stored > 0  # the seed corpus has paragraphs of 500+ characters
+    code, out = doctor(store.path, capsys=capsys)
+    assert code == 1 and f"PROBLEM  sentence vectors: {stored} sentence(s)" in out
+    code, out = doctor(store.path, "--repair", capsys=capsys)
+    assert code == 0 and f"repair: encoded {stored} sentence(s) of long paragraphs" in out
+    assert "ok  sentence vectors: complete" in out
+
+
 def test_a_store_indexed_before_context_is_upgraded_on_open(damaged, capsys):
     """Stores made before the lexical index held each paragraph's context (one column, `text`) are
     re-indexed once when opened, and stay whole."""

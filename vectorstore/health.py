@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.records import doc_of, paragraph_of, record_id
-from vectorstore import term_counts
+from vectorstore import sentences, term_counts
 from vectorstore.errors import StoreDrift
 from vectorstore.registry import SCHEMA_VERSION, registry_problem
 from vectorstore.store import Store
@@ -56,7 +56,7 @@ def check_registry(path: Path) -> Finding:
 
 
 def check(store: Store) -> list[Finding]:
-    """Every check of a store that opens: pending journal, registry counts, Chroma, FTS."""
+    """Every check of a store that opens: pending journal, registry counts, Chroma, FTS, sentence vectors."""
     db = store.registry.db()
     findings = []
     pending = db.execute("select count(*) from pending").fetchone()[0]
@@ -79,6 +79,9 @@ def check(store: Store) -> list[Finding]:
                                 f"{store.collection.count()} vectors, {len(orphans) + leftovers} orphan(s), "
                                 f"{len(missing)} document(s) with missing vectors"))
     findings.append(_check_fts(db))
+    gaps = len(sentences.missing(db))
+    findings.append(Finding("sentence vectors", not gaps, f"{gaps} sentence(s) of long paragraphs without a vector "
+                            "(written before there were any; --repair encodes them)" if gaps else "complete"))
     return findings
 
 
@@ -118,7 +121,8 @@ def _check_fts(db: sqlite3.Connection) -> Finding:
 
 
 def repair(store: Store, encode) -> list[str]:
-    """Finish interrupted writes, delete orphan vectors, re-embed missing ones, rebuild the FTS index."""
+    """Finish interrupted writes, delete orphan vectors, re-embed missing ones (paragraphs' and long
+    paragraphs' sentences'), rebuild the FTS index."""
     done = []
     with store.write_lock:
         try:
@@ -140,6 +144,9 @@ def repair(store: Store, encode) -> list[str]:
             store.write(document, paragraphs, encode([p.text for p in paragraphs]))
         if missing:
             done.append(f"re-embedded {len(missing)} document(s)")
+        if gaps := sentences.missing(store.registry.db()):
+            store.add_sentence_vectors(gaps, encode(gaps))
+            done.append(f"encoded {len(gaps)} sentence(s) of long paragraphs")
         if not _check_fts(store.registry.db()).ok:
             store.registry.rebuild_lexical_index()
             done.append("rebuilt the lexical index from the paragraphs table")

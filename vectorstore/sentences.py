@@ -51,3 +51,15 @@ def read(db: sqlite3.Connection, paragraphs: list[str]) -> dict[str, np.ndarray]
         found |= {h: np.frombuffer(blob, dtype=np.float16) for h, blob in rows}
     return {text: np.stack([found[h] for h in keys]).astype(np.float32)
             for text, keys in wanted.items() if keys and all(h in found for h in keys)}
+
+
+def missing(db: sqlite3.Connection) -> list[str]:
+    """Sentences of long paragraphs without a stored vector: a store written before there were any."""
+    texts = [row[0] for row in db.execute("select text from paragraphs where length(text) >= ?", (MIN_CHARS,))]
+    wanted = {key(s): s for text in texts for s in of(text)}
+    hashes, have = list(wanted), set()
+    for i in range(0, len(hashes), _LOOKUP):
+        chunk = hashes[i:i + _LOOKUP]
+        have |= {h for (h,) in db.execute(
+            f"select hash from sentence_vectors where hash in ({','.join('?' * len(chunk))})", chunk)}
+    return [s for h, s in wanted.items() if h not in have]
