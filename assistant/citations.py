@@ -140,7 +140,8 @@ class _State:
     def _cite(self, j: int, span: tuple[int, int]) -> None:
         if j not in self.order:
             self.order.append(j)
-        self.quotes.setdefault(j, span)
+        old = self.quotes.get(j, span)  # a paragraph cited twice quotes what both rest on
+        self.quotes[j] = (min(old[0], span[0]), max(old[1], span[1]))
 
 
 def _claim(sentence: str) -> str:

@@ -53,6 +53,14 @@ def test_a_contradicted_claim_is_corrected_from_its_paragraph(seeded):
     assert_quotes_hold(answer)
 
 
+def test_a_paragraph_cited_by_two_sentences_quotes_what_both_rest_on(seeded):
+    answer = seeded.ask("Which Uzbek president did Blinken meet?", backend="extractive")
+    [citation] = answer.citations
+    assert answer.answer.count("[1]") == 2, answer.answer
+    assert "Tokayev" in citation.quote and "Mirziyoyev" in citation.quote
+    assert_quotes_hold(answer)
+
+
 def test_a_tally_given_to_the_wrong_choice_is_corrected(seeded):
     question = "How many countries abstained on the UN General Assembly resolution on Ukraine?"
     n = marker_of(seeded, question, "141 to 7")
