@@ -58,6 +58,14 @@ def test_the_copy_loads_in_the_background_from_the_second_search(seeded):
     assert_same_ranking(index.search("Blinken Astana", 5), first)
 
 
+def test_one_question_counts_as_one_search(seeded):
+    """Retrieval also asks the index for its terms' frequencies (the best-sentence step): that must not
+    count as a second search, or a one-shot `ask` would load the copy it never uses."""
+    once = Assistant(store=seeded.store.path, backend="extractive")
+    once.retrieve("Which Uzbek president did Blinken meet?")
+    assert once.store._lexical._searches_without_memory == 1 and not once.store._lexical._loading.locked()
+
+
 def test_a_write_is_searchable_at_once_and_from_memory_after_a_reload(tmp_path):
     assistant = Assistant(store=tmp_path / "store", backend="extractive")
     index = LexicalIndex(assistant.store.registry)

@@ -70,7 +70,7 @@ class LexicalIndex:
 
     def document_frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """Paragraphs holding each term, and the library's size (retrieval weighs a sentence's words by them)."""
-        memory = self.current_memory()
+        memory = self._memory if self._is_current(self._memory) else None  # asking is not a search: no load
         if self._size is None:
             self._size = self.registry.count()
         return {t: self._document_frequency(t, memory) for t in terms}, self._size
@@ -79,12 +79,15 @@ class LexicalIndex:
         """The in-memory copy if it holds the library as it is now; otherwise None, and from the
         LOAD_AFTER_SEARCHES-th such search on, a fresh copy loads in the background (one at a time)."""
         memory = self._memory
-        if memory and memory.generation == term_counts.generation(self.registry.db()):
+        if self._is_current(memory):
             return memory
         self._searches_without_memory += 1
         if self._searches_without_memory >= LOAD_AFTER_SEARCHES and not self._loading.locked():
             threading.Thread(target=self.load_memory, name="bm25-load", daemon=True).start()
         return None
+
+    def _is_current(self, memory: Bm25Index | None) -> bool:
+        return memory is not None and memory.generation == term_counts.generation(self.registry.db())
 
     def load_memory(self) -> None:
         """Load the in-memory copy now (the background load; tests call it to wait for one)."""
