@@ -4,8 +4,9 @@ One vector for a long paragraph blurs its several facts, while a question usuall
 sentence. Paragraphs under MIN_CHARS are near enough to one sentence already: skipping them keeps
 the extra encoding at ingest to about a tenth of the tokens on news (one paragraph in 28 of
 news-rtqa is this long), against about as many again on squad2-dev, whose paragraphs all are.
-Rows are keyed by a hash of the sentence text, so a re-ingested, copied or revised article reuses
-them, and a paragraph without rows (a store written before they existed) is scored by its own vector.
+Rows are keyed by a hash of the sentence text, so copies and versions of an article share them; they
+outlive a removed document (1 KB a sentence), and a paragraph without rows (a store written before
+they existed) is scored by its own vector until `assistant doctor --repair` encodes them.
 """
 from __future__ import annotations
 
