@@ -78,6 +78,9 @@ def test_no_filter_reaches_every_article(library):
     ({"until": "2022-05-02"}, {"orchard", "library"}),  # the bound itself is inside the range
     ({"since": "2022-01-01", "until": "2022-12-31"}, {"library"}),
     ({"author": "Jane Doe", "source": "Valley Herald"}, {"library"}),
+    ({"source": "valley herald"}, {"orchard", "library"}),  # as a user types it
+    ({"author": "JANE DOE"}, {"harbor", "library"}),
+    ({"source": "Valley"}, set()),  # equal but for case, not a part of the name
     ({"since": "2024-01-01"}, set()),
 ])
 def test_metadata_filters(library, filters, expected):

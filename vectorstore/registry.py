@@ -149,6 +149,12 @@ class Registry:
             return self.db().execute("select count(*) from paragraphs").fetchone()[0]
         return self.db().execute("select count(*) from (select 1 from paragraphs limit ?)", [at_most]).fetchone()[0]
 
+    def spellings(self, column: str, value: str) -> list[str]:
+        """The stored values of documents.`column` (source or author) equal to `value` but for case."""
+        assert column in ("source", "author")
+        return [r[0] for r in self.db().execute(
+            f"select distinct {column} from documents where {column} = ? collate nocase", [value])]
+
     def versions(self, doc_ids: set[str]) -> dict[str, str]:
         """The committed version of each of these documents that exists."""
         return dict(self._in("select doc_id, version from documents where doc_id in ({})", doc_ids))

@@ -8,6 +8,7 @@ left behind, using the `pending` journal.
 """
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -82,13 +83,23 @@ class Store:
         total = self.registry.count(at_most=n)  # SQLite, counting no further than needed
         if not total:
             return []
-        hits = self.vectors.query(embedding, total, filters)
+        hits = self.vectors.query(embedding, total, self._as_stored(filters))
         versions = self.registry.versions({doc_of(pid) for pid, _, _ in hits})
         return [(pid, sim) for pid, version, sim in hits if versions.get(doc_of(pid)) == version]
 
     def lexical_search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, BM25 score: higher is better), best first."""
-        return self._lexical.search(text, n, filters)
+        return self._lexical.search(text, n, self._as_stored(filters))
+
+    def _as_stored(self, filters: Filters) -> Filters:
+        """A source or author filter spelt as the library spells it ("caliber.az" finds "Caliber.az"):
+        Chroma's metadata filters cannot ignore case. Several stored spellings keep the one given."""
+        changes = {}
+        for column in ("source", "author"):
+            value = getattr(filters, column)
+            if value and len(stored := self.registry.spellings(column, value)) == 1:
+                changes[column] = stored[0]
+        return dataclasses.replace(filters, **changes) if changes else filters
 
     def sentence_vectors(self, paragraphs: list[str]) -> dict:
         """paragraph text -> its sentences' vectors, for the long paragraphs that have them."""
