@@ -71,9 +71,7 @@ class LexicalIndex:
     def document_frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """Paragraphs holding each term, and the library's size (retrieval weighs a sentence's words by them)."""
         memory = self._memory if self._is_current(self._memory) else None  # asking is not a search: no load
-        if self._size is None:
-            self._size = self.registry.count()
-        return {t: self._document_frequency(t, memory) for t in terms}, self._size
+        return {t: self._document_frequency(t, memory) for t in terms}, self._library_size()
 
     def current_memory(self) -> Bm25Index | None:
         """The in-memory copy if it holds the library as it is now; otherwise None, and from the
@@ -85,6 +83,11 @@ class LexicalIndex:
         if self._searches_without_memory >= LOAD_AFTER_SEARCHES and not self._loading.locked():
             threading.Thread(target=self.load_memory, name="bm25-load", daemon=True).start()
         return None
+
+    def _library_size(self) -> int:
+        if self._size is None:
+            self._size = self.registry.count()
+        return self._size
 
     def _is_current(self, memory: Bm25Index | None) -> bool:
         return memory is not None and memory.generation == term_counts.generation(self.registry.db())
@@ -104,9 +107,7 @@ class LexicalIndex:
 
     def _distinctive(self, terms: list[str], memory: Bm25Index | None) -> list[str]:
         """The terms without those most of a large library contains (the rarest two stay regardless)."""
-        if self._size is None:
-            self._size = self.registry.count()
-        limit = max(COMMON_TERM_SHARE * self._size, COMMON_TERM_MIN_DF)
+        limit = max(COMMON_TERM_SHARE * self._library_size(), COMMON_TERM_MIN_DF)
         frequency = {t: self._document_frequency(t, memory) for t in terms}
         kept = [t for t in terms if frequency[t] <= limit]
         return kept or sorted(terms, key=frequency.get)[:2]

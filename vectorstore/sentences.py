@@ -43,13 +43,8 @@ def write(db: sqlite3.Connection, texts: list[str], vectors) -> None:
 def read(db: sqlite3.Connection, paragraphs: list[str]) -> dict[str, np.ndarray]:
     """paragraph text -> its sentences' vectors (one row each), for paragraphs that have them all."""
     wanted = {text: [key(s) for s in of(text)] for text in paragraphs}
-    hashes = list({h for keys in wanted.values() for h in keys})
-    found: dict[str, np.ndarray] = {}
-    for i in range(0, len(hashes), _LOOKUP):
-        chunk = hashes[i:i + _LOOKUP]
-        rows = db.execute(f"select hash, vector from sentence_vectors where hash in ({','.join('?' * len(chunk))})",
-                          chunk)
-        found |= {h: np.frombuffer(blob, dtype=np.float16) for h, blob in rows}
+    rows = _rows(db, "hash, vector", list({h for keys in wanted.values() for h in keys}))
+    found = {h: np.frombuffer(blob, dtype=np.float16) for h, blob in rows}
     return {text: np.stack([found[h] for h in keys]).astype(np.float32)
             for text, keys in wanted.items() if keys and all(h in found for h in keys)}
 
@@ -58,9 +53,13 @@ def missing(db: sqlite3.Connection) -> list[str]:
     """Sentences of long paragraphs without a stored vector: a store written before there were any."""
     texts = [row[0] for row in db.execute("select text from paragraphs where length(text) >= ?", (MIN_CHARS,))]
     wanted = {key(s): s for text in texts for s in of(text)}
-    hashes, have = list(wanted), set()
+    have = {h for (h,) in _rows(db, "hash", list(wanted))}
+    return [s for h, s in wanted.items() if h not in have]
+
+
+def _rows(db: sqlite3.Connection, columns: str, hashes: list[str]):
+    """The stored rows (those `columns` of them) of these hashes, _LOOKUP at a time."""
     for i in range(0, len(hashes), _LOOKUP):
         chunk = hashes[i:i + _LOOKUP]
-        have |= {h for (h,) in db.execute(
-            f"select hash from sentence_vectors where hash in ({','.join('?' * len(chunk))})", chunk)}
-    return [s for h, s in wanted.items() if h not in have]
+        yield from db.execute(f"select {columns} from sentence_vectors where hash in ({','.join('?' * len(chunk))})",
+                              chunk)
