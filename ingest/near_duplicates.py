@@ -14,7 +14,7 @@ import functools
 import hashlib
 import heapq
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ingest.clean import normalize_line
 from ingest.sink import IngestStore
@@ -65,25 +65,36 @@ def new_paragraphs(paragraphs: list[str], others: list[str]) -> list[int]:
 
 
 class NearDuplicates:
-    """Finds a document's other versions among the stored documents and those planned in this run."""
+    """Finds a document's other versions, and the document holding its exact text, among the documents
+    the library will hold after this run: those planned in it, and the stored ones it leaves as they
+    are. A stored document this run gives other text vouches for nothing: its stored text is about to
+    go, so a copy of that text (a backup of an edited file) is no duplicate of it."""
 
-    def __init__(self, store: IngestStore):
+    def __init__(self, store: IngestStore, changing: Callable[[str], bool] = lambda doc_id: False):
+        """`changing(doc_id)`: will a file of this run, not planned yet, give that stored document other text?"""
         self.store = store
         store.fill_sketches()  # a store made before sketches were stored gets them once
+        self._changing = changing
         self._sketches: dict[str, frozenset[int]] = {}  # this run's documents
         self._texts: dict[str, list[str]] = {}
         self._by_hash: dict[int, set[str]] = defaultdict(set)
         self._content: dict[str, str] = {}  # content hash -> doc_id, for documents added in this run
 
     def same_text(self, content_hash: str) -> str | None:
-        return self._content.get(content_hash)
+        """The document that will hold exactly this text after the run, if any."""
+        if planned := self._content.get(content_hash):
+            return planned
+        stored = self.store.find_by_hash(content_hash)
+        return stored.doc_id if stored and self._keeps_stored_text(stored.doc_id) else None
 
     def versions(self, doc_id: str, sketch: frozenset[int]) -> list[tuple[str, float]]:
         """Other documents at or above THRESHOLD similarity, most similar first."""
         shared = Counter(dict(self.store.sketch_matches(sketch, CANDIDATES)))
         shared.update(other for h in sketch for other in self._by_hash.get(h, ()))
         shared.pop(doc_id, None)
-        scored = [(other, similarity(sketch, self._sketch(other))) for other, _ in shared.most_common(CANDIDATES)]
+        candidates = [other for other, _ in shared.most_common()
+                      if other in self._sketches or self._keeps_stored_text(other)][:CANDIDATES]
+        scored = [(other, similarity(sketch, self._sketch(other))) for other in candidates]
         return sorted(((o, s) for o, s in scored if s >= THRESHOLD), key=lambda pair: -pair[1])
 
     def texts(self, doc_id: str) -> list[str]:
@@ -102,3 +113,7 @@ class NearDuplicates:
 
     def _sketch(self, doc_id: str) -> frozenset[int]:
         return self._sketches.get(doc_id) or self.store.sketch(doc_id)
+
+    def _keeps_stored_text(self, doc_id: str) -> bool:
+        """Will the stored document still hold its stored text after this run?"""
+        return doc_id not in self._texts and not self._changing(doc_id)

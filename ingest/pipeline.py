@@ -160,9 +160,11 @@ def _ingest(paths, store: IngestStore, embed, max_file_mb, prune, progress, batc
     if prune:  # before adding, so a moved file is re-added rather than reported as its old self's twin
         _prune(store, read_files, {r.location for r in raws}, report, progress)
     boilerplate = shared_lines(raws) if len(raws) > 1 else frozenset()
-    twins = NearDuplicates(store)
+    stored_files = _StoredFiles(raws, store, boilerplate)
+    twins = NearDuplicates(store, stored_files.changing)
     pending: list[tuple[Document, list[Paragraph], FileResult]] = []
-    for raw in raws:
+    for raw in stored_files.first(raws):
+        stored_files.planned(raw)
         planned = _plan(raw, store, boilerplate, twins)
         if isinstance(planned, FileResult):
             _record(report, planned, progress)
@@ -184,7 +186,7 @@ def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str], twi
     existing = store.document(document.doc_id)
     if existing and existing.content_hash == document.content_hash:
         return FileResult(raw.location, "skipped", doc_id=document.doc_id, paragraphs=existing.paragraphs)
-    exact = twins.same_text(document.content_hash) or getattr(store.find_by_hash(document.content_hash), "doc_id", None)
+    exact = twins.same_text(document.content_hash)
     if exact and exact != document.doc_id:
         return FileResult(raw.location, "duplicate", doc_id=exact, reason=f"same text as {exact}")
     texts = [p.text for p in paragraphs]
@@ -203,6 +205,43 @@ def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str], twi
                                  reason=f"another version of {twin} ({shared}, {len(new)} new paragraphs): kept")
     twins.add(document.doc_id, sketch, document.content_hash, texts)
     return document, paragraphs, written
+
+
+class _StoredFiles:
+    """This run's files of documents the store already holds, each until it is planned."""
+
+    def __init__(self, raws: list[RawDocument], store: IngestStore, boilerplate: frozenset[str]):
+        stored = {document.doc_id: document.content_hash for document in store.documents()}
+        self._unplanned = {doc_id: (raw, stored[doc_id]) for raw in raws
+                           if (doc_id := doc_id_for(raw.location)) in stored}
+        self._boilerplate = boilerplate
+        self._changing: dict[str, bool] = {}
+
+    def first(self, raws: list[RawDocument]) -> list[RawDocument]:
+        """Stored documents' files before new ones, so that a new file is compared with what they become
+        (a backup of an edited file's old text with its new text, not with the text about to go)."""
+        return sorted(raws, key=lambda raw: doc_id_for(raw.location) not in self._unplanned)
+
+    def planned(self, raw: RawDocument) -> None:
+        self._unplanned.pop(doc_id_for(raw.location), None)
+
+    def changing(self, doc_id: str) -> bool:
+        """Will a file of this run, not planned yet, give this stored document other text? Asked while
+        another stored document's file is planned: rotated files hand their texts on."""
+        if doc_id not in self._unplanned:
+            return False
+        if doc_id not in self._changing:
+            raw, stored_hash = self._unplanned[doc_id]
+            self._changing[doc_id] = _content_hash(raw, self._boilerplate) not in (None, stored_hash)
+        return self._changing[doc_id]
+
+
+def _content_hash(raw: RawDocument, boilerplate: frozenset[str]) -> str | None:
+    """The hash of the text the file now holds; None when it has none (it fails and changes nothing)."""
+    try:
+        return build(raw, boilerplate)[0].content_hash
+    except UnreadableFile:
+        return None
 
 
 def _write(pending, store: IngestStore, embed, report: IngestReport, progress) -> None:

@@ -36,6 +36,15 @@ def statuses(report) -> dict[str, str]:
     return {r.location.rsplit("/", 1)[-1]: r.status for r in report.results}
 
 
+def saved_page(title: str, date: str, source: str, body: list[str]) -> str:
+    """A saved page whose field lines are metadata, never body: editing them leaves the text as it was."""
+    return f"Title: {title}\nDate: {date}\nSource: {source}\n\n" + "\n\n".join(body) + "\n"
+
+
+def stored_texts(assistant) -> list[list[str]]:
+    return sorted([p.text for p in assistant.paragraphs(d.doc_id)] for d in assistant.documents())
+
+
 # ---- incremental -------------------------------------------------------------------------------
 def test_unchanged_is_skipped_changed_is_replaced_everywhere(fresh, tmp_path):
     path = tmp_path / "bridge.txt"
@@ -127,6 +136,60 @@ def test_same_article_under_another_name_or_chrome_is_a_duplicate(fresh, tmp_pat
     assert by_name["footbridge.txt"].status == "added"
     assert sorted(d.title for d in fresh.documents()) == ["Bridge reopens", "Footbridge to close"]
     assert report.ok  # a duplicate is reported, not a failure
+
+
+EXTENDED_BRIDGE = BRIDGE + ["Volunteers painted the railings green, the colour chosen by a vote of the primary school."]
+
+
+@pytest.mark.parametrize("edit, backup_status", [
+    (BRIDGE[:3] + EXTENDED_BRIDGE[4:], "added"),  # one paragraph replaced: the backup keeps the old one
+    (BUDGET, "added"),
+    (EXTENDED_BRIDGE, "duplicate"),  # the edited file still holds every paragraph of the backup
+], ids=["paragraph-replaced", "rewritten", "paragraph-added"])
+@pytest.mark.parametrize("backup_first", [False, True], ids=["edited-first", "backup-first"])
+def test_a_backup_of_an_edited_files_old_text_is_kept(fresh, tmp_path, edit, backup_status, backup_first):
+    """The stored version of a file edited in this run vouches for nothing: its text is about to go,
+    so a copy of that text is compared with the edited text, in either order."""
+    edited, backup = tmp_path / "a.txt", tmp_path / "b.txt"
+    edited.write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    [stored] = fresh.ingest([edited]).results
+    backup.write_text(edited.read_text(encoding="utf-8"), encoding="utf-8")
+    edited.write_text(article("Bridge reopens", edit), encoding="utf-8")
+
+    report = fresh.ingest([backup, edited] if backup_first else [edited, backup])
+    assert statuses(report) == {"a.txt": "updated", "b.txt": backup_status}, report.to_dict()
+    assert [p.text for p in fresh.paragraphs(stored.doc_id)] == edit
+    assert stored_texts(fresh) == sorted([edit] + ([BRIDGE] if backup_status == "added" else []))
+    if backup_status == "duplicate":
+        [dropped] = [r for r in report.results if r.status == "duplicate"]
+        assert dropped.reason.startswith(f"near-duplicate of {stored.doc_id}"), dropped.reason
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_rotated_files_each_keep_their_new_text(fresh, tmp_path, reverse):
+    """previous.txt gets latest.txt's old text and latest.txt a new one: neither is the other's duplicate."""
+    latest, previous = tmp_path / "latest.txt", tmp_path / "previous.txt"
+    latest.write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    previous.write_text(article("Footbridge to close", OTHER_BRIDGE), encoding="utf-8")
+    fresh.ingest([latest, previous])
+    previous.write_text(latest.read_text(encoding="utf-8"), encoding="utf-8")
+    latest.write_text(article("Budget passes", BUDGET), encoding="utf-8")
+
+    report = fresh.ingest([previous, latest] if reverse else [latest, previous])
+    assert statuses(report) == {"latest.txt": "updated", "previous.txt": "updated"}, report.to_dict()
+    assert stored_texts(fresh) == sorted([BUDGET, BRIDGE])
+
+
+def test_a_copy_of_a_file_that_keeps_its_text_is_a_duplicate(fresh, tmp_path):
+    kept = tmp_path / "a.txt"
+    kept.write_text(saved_page("Bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
+    [stored] = fresh.ingest([kept]).results
+    (tmp_path / "b.txt").write_text(kept.read_text(encoding="utf-8"), encoding="utf-8")
+
+    report = fresh.ingest([tmp_path / "b.txt", kept])
+    assert statuses(report) == {"a.txt": "skipped", "b.txt": "duplicate"}
+    assert [r.reason for r in report.results if r.status == "duplicate"] == [f"same text as {stored.doc_id}"]
+    assert stored_texts(fresh) == [BRIDGE]
 
 
 def test_near_duplicates_within_one_batch(fresh, tmp_path):
