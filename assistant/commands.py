@@ -48,7 +48,8 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _report_line(result) -> str:
-    """A failed or duplicate file as the plain output shows it (`--json` lists every file instead)."""
+    """A file with a reason (failed, duplicate, revised, its metadata alone updated) as the plain output
+    shows it (`--json` lists every file instead)."""
     return f"{result.status}: {result.location}: {result.reason}"
 
 
@@ -67,7 +68,7 @@ def ingest(args) -> int:
             paragraphs += result.paragraphs if result.wrote else 0
             bar.update(1)
             bar.set_postfix(paragraphs=paragraphs, refresh=False)
-            if result.status in ("failed", "duplicate"):
+            if result.reason:
                 bar.write(_report_line(result), file=sys.stderr)
     report = assistant.ingest(args.paths, prune=args.prune, progress=progress)
     if progress:

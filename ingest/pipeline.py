@@ -1,5 +1,5 @@
-"""Paths -> cleaned documents -> embedded paragraphs in the store: skip unchanged, replace changed,
-report (not abort on) bad files, prune what disappeared."""
+"""Paths -> cleaned documents -> embedded paragraphs in the store: skip unchanged, replace changed
+(a new title or date alone on the stored vectors), report (not abort on) bad files, prune what disappeared."""
 from __future__ import annotations
 
 import glob
@@ -10,13 +10,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from ingest import split
 from ingest.clean import clean, normalize_line
 from ingest.near_duplicates import NearDuplicates, new_paragraphs, text_sketch
 from ingest.readers import RawDocument, UnreadableFile, read, supported
-from ingest.records import Document, Paragraph, paragraph_id
+from ingest.records import Document, Paragraph, metadata_changes, paragraph_id
 from ingest.sink import IngestStore
 from vectorstore.errors import ChromaUnreachable
 from vectorstore.sentences import of as long_paragraph_sentences
@@ -57,6 +57,14 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"summary": self.summary(), "files": [r.to_dict() for r in self.results]}
+
+
+class _Planned(NamedTuple):
+    """A document to write, and its result once written."""
+    document: Document
+    paragraphs: list[Paragraph]
+    result: FileResult
+    keeps_vectors: bool = False  # its text is the stored one, only its metadata changed
 
 
 def expand(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileResult]]:
@@ -162,7 +170,7 @@ def _ingest(paths, store: IngestStore, embed, max_file_mb, prune, progress, batc
     boilerplate = shared_lines(raws) if len(raws) > 1 else frozenset()
     stored_files = _StoredFiles(raws, store, boilerplate)
     twins = NearDuplicates(store, stored_files.changing)
-    pending: list[tuple[Document, list[Paragraph], FileResult]] = []
+    pending: list[_Planned] = []
     for raw in stored_files.first(raws):
         stored_files.planned(raw)
         planned = _plan(raw, store, boilerplate, twins)
@@ -170,22 +178,23 @@ def _ingest(paths, store: IngestStore, embed, max_file_mb, prune, progress, batc
             _record(report, planned, progress)
             continue
         pending.append(planned)
-        if sum(len(p) for _, p, _ in pending) >= batch_paragraphs:
+        if sum(len(item.paragraphs) for item in pending) >= batch_paragraphs:
             _write(pending, store, embed, report, progress)
             pending = []
     _write(pending, store, embed, report, progress)
     return report
 
 
-def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str], twins: NearDuplicates):
-    """A FileResult when there is nothing to write, else (document, paragraphs, the result once written)."""
+def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str],
+          twins: NearDuplicates) -> FileResult | _Planned:
+    """A FileResult when there is nothing to write, else what to write."""
     try:
         document, paragraphs = build(raw, boilerplate)
     except UnreadableFile as exc:
         return FileResult(raw.location, "failed", reason=str(exc))
     existing = store.document(document.doc_id)
     if existing and existing.content_hash == document.content_hash:
-        return FileResult(raw.location, "skipped", doc_id=document.doc_id, paragraphs=existing.paragraphs)
+        return _unchanged_text(existing, document, paragraphs)
     exact = twins.same_text(document.content_hash)
     if exact and exact != document.doc_id:
         return FileResult(raw.location, "duplicate", doc_id=exact, reason=f"same text as {exact}")
@@ -204,7 +213,18 @@ def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str], twi
             written = FileResult(raw.location, "revised", doc_id=document.doc_id, paragraphs=len(paragraphs),
                                  reason=f"another version of {twin} ({shared}, {len(new)} new paragraphs): kept")
     twins.add(document.doc_id, sketch, document.content_hash, texts)
-    return document, paragraphs, written
+    return _Planned(document, paragraphs, written)
+
+
+def _unchanged_text(existing: Document, document: Document, paragraphs: list[Paragraph]) -> FileResult | _Planned:
+    """A file whose text is stored already: skipped, unless what it says of itself changed (a fixed
+    `Title:` line, or cleaning rules that now read a date the stored version lacks)."""
+    changed = metadata_changes(existing, document)
+    if not changed:
+        return FileResult(document.location, "skipped", doc_id=document.doc_id, paragraphs=existing.paragraphs)
+    return _Planned(document, paragraphs, FileResult(document.location, "updated", doc_id=document.doc_id,
+                                                     reason=f"metadata changed: {', '.join(changed)}",
+                                                     paragraphs=len(paragraphs)), keeps_vectors=True)
 
 
 class _StoredFiles:
@@ -244,34 +264,62 @@ def _content_hash(raw: RawDocument, boilerplate: frozenset[str]) -> str | None:
         return None
 
 
-def _write(pending, store: IngestStore, embed, report: IngestReport, progress) -> None:
-    if not pending:
-        return
-    texts = [p.text for _, paragraphs, _ in pending for p in paragraphs]
-    sentences = list(dict.fromkeys(s for text in texts for s in long_paragraph_sentences(text)))
-    try:  # one call: the encoder batches paragraphs and sentences by length together
-        vectors = embed(texts + sentences)
-    except Exception as exc:  # an encoder failure fails these documents, not the batch after them
-        for document, _, _ in pending:
-            _record(report, FileResult(document.location, "failed", doc_id=document.doc_id,
-                                       reason=f"embedding failed: {exc.__class__.__name__}: {exc}"), progress)
-        return
-    items, offset = [], 0
-    for document, paragraphs, _ in pending:
-        items.append((document, paragraphs, vectors[offset:offset + len(paragraphs)]))
-        offset += len(paragraphs)
+def _write(pending: list[_Planned], store: IngestStore, embed, report: IngestReport, progress) -> None:
+    """Write the pending documents, each all at once: their paragraphs encoded in one call, but for a
+    document whose text is the stored one, which keeps its stored vectors."""
+    vectors = _stored_vectors(pending, store)
+    fresh = [item for item in pending if item.document.doc_id not in vectors]
     try:
-        store.add_sentence_vectors(sentences, vectors[len(texts):])  # kept by text: harmless if a write fails
-        failures = store.write_many(items)
+        encoded, sentences = _encode(fresh, embed)
+    except Exception as exc:  # an encoder failure fails these documents, not the batch after them
+        for item in fresh:
+            _record(report, FileResult(item.document.location, "failed", doc_id=item.document.doc_id,
+                                       reason=f"embedding failed: {exc.__class__.__name__}: {exc}"), progress)
+        encoded, sentences = {}, ([], [])
+    vectors |= encoded
+    written = [item for item in pending if item.document.doc_id in vectors]
+    if not written:
+        return
+    try:
+        store.add_sentence_vectors(*sentences)  # kept by text: harmless if a write fails
+        failures = store.write_many([(item.document, item.paragraphs, vectors[item.document.doc_id])
+                                     for item in written])
     except ChromaUnreachable:  # every later write would fail too: stop, the journal undoes this one
         raise
     except Exception as exc:  # the store itself failed: these documents, not the batch after them
-        failures = [exc] * len(items)
-    for (document, _, written), failure in zip(pending, failures):
+        failures = [exc] * len(written)
+    for item, failure in zip(written, failures):
+        result = item.result
         if failure:
-            written = FileResult(document.location, "failed", doc_id=document.doc_id,
-                                 reason=f"{failure.__class__.__name__}: {failure}")
-        _record(report, written, progress)
+            result = FileResult(item.document.location, "failed", doc_id=item.document.doc_id,
+                                reason=f"{failure.__class__.__name__}: {failure}")
+        _record(report, result, progress)
+
+
+def _stored_vectors(pending: list[_Planned], store: IngestStore) -> dict[str, list]:
+    """doc_id -> its stored vectors, for the documents that keep them (one lacking a vector, in a
+    damaged store, is encoded again instead)."""
+    keeping = [item for item in pending if item.keeps_vectors]
+    if not keeping:
+        return {}
+    found = store.embeddings([p.paragraph_id for item in keeping for p in item.paragraphs])
+    return {item.document.doc_id: [found[p.paragraph_id] for p in item.paragraphs] for item in keeping
+            if all(p.paragraph_id in found for p in item.paragraphs)}
+
+
+def _encode(pending: list[_Planned], embed) -> tuple[dict[str, object], tuple[list[str], object]]:
+    """(doc_id -> its paragraphs' vectors, (the long paragraphs' sentences, their vectors)), from one
+    call: the encoder batches paragraphs and sentences by length together."""
+    texts = [p.text for item in pending for p in item.paragraphs]
+    if not texts:
+        return {}, ([], [])
+    sentences = list(dict.fromkeys(s for text in texts for s in long_paragraph_sentences(text)))
+    vectors = embed(texts + sentences)
+    by_document, offset = {}, 0
+    for item in pending:
+        by_document[item.document.doc_id] = vectors[offset:offset + len(item.paragraphs)]
+        offset += len(item.paragraphs)
+    return by_document, (sentences, vectors[len(texts):])
 
 
 def _prune(store: IngestStore, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:

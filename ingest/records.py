@@ -21,6 +21,15 @@ class Document:
         return asdict(self)
 
 
+DESCRIBED_BY_FILE = ("title", "author", "date", "source", "language")  # besides its text
+
+
+def metadata_changes(stored: Document, read: Document) -> list[str]:
+    """The fields a file gives its document, besides the text, that differ from the stored ones: a
+    fixed header line, or cleaning rules that read more than the version that stored it."""
+    return [name for name in DESCRIBED_BY_FILE if getattr(stored, name) != getattr(read, name)]
+
+
 @dataclass(frozen=True)
 class Paragraph:
     paragraph_id: str  # `paragraph_id(doc_id, paragraph_index)`

@@ -24,6 +24,9 @@ class IngestStore(Protocol):
 
     def paragraphs(self, doc_id: str | None = None) -> list[Paragraph]: ...
 
+    def embeddings(self, paragraph_ids: list[str]) -> dict[str, list[float]]:
+        """The committed paragraphs' stored vectors: a document whose metadata alone changed keeps them."""
+
     def write_many(self, items: list[tuple[Document, list[Paragraph], object]]) -> list[Exception | None]:
         """Add or replace documents (document, paragraphs, one vector per paragraph), each all at once;
         a failure is returned in its slot. Raises only when no later write could succeed either."""

@@ -9,6 +9,8 @@ import pytest
 from assistant import Assistant
 from assistant.cli import main
 from ingest.pipeline import ingest
+from vectorstore.filters import Filters
+from vectorstore.health import check
 
 BRIDGE = [
     "The river town rebuilt its old stone bridge after the spring flood carried away two of its arches.",
@@ -66,6 +68,66 @@ def test_unchanged_is_skipped_changed_is_replaced_everywhere(fresh, tmp_path):
     assert all("Shop owners" not in h.paragraph.text for h in hits)
     assert "railings green" in fresh.retrieve("what colour were the railings painted", k=1)[0].paragraph.text
     assert [d.paragraphs for d in fresh.documents()] == [4]
+
+
+def test_a_changed_title_date_or_source_is_applied_without_encoding(fresh, tmp_path):
+    path = tmp_path / "bridge.txt"
+    path.write_text(saved_page("Bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
+    [added] = fresh.ingest([path]).results
+    path.write_text(saved_page("Stone bridge reopens after the flood", "2024-04-02", "rivertimes.example", BRIDGE),
+                    encoding="utf-8")
+    encoded = []
+
+    def encode(texts):
+        encoded.extend(texts)
+        return fresh.encode(texts)
+
+    [updated] = ingest([path], fresh.store, encode).results
+    assert (updated.status, updated.doc_id) == ("updated", added.doc_id)
+    assert updated.reason == "metadata changed: title, date, source"
+    assert encoded == []  # the stored vectors are reused
+    [document] = fresh.documents()
+    assert (document.title, document.date, document.source) == (
+        "Stone bridge reopens after the flood", "2024-04-02", "rivertimes.example")
+    assert {(p.title, p.date, p.source) for p in fresh.paragraphs()} == {
+        ("Stone bridge reopens after the flood", "2024-04-02", "rivertimes.example")}
+    question = fresh.encode(["When did the bridge reopen?"])[0]
+    for filters, found in [(Filters(since="2024-04-01"), 4), (Filters(until="2024-03-31"), 0),
+                           (Filters(source="rivertimes.example"), 4), (Filters(source="valleynews.example"), 0)]:
+        assert len(fresh.store.dense_search(question, 10, filters)) == found, filters  # Chroma's metadata
+        assert len(fresh.store.lexical_search("bridge", 10, filters)) == found, filters
+    assert fresh.retrieve("stone bridge reopens after the flood", k=1, method="bm25")[0].doc_id == added.doc_id
+    assert all(f.ok for f in check(fresh.store)), [f.line() for f in check(fresh.store)]
+    assert fresh.store.collection.count() == len(BRIDGE)
+    assert [r.status for r in fresh.ingest([path]).results] == ["skipped"]
+
+
+def test_a_metadata_change_encodes_a_document_whose_stored_vectors_are_incomplete(fresh, tmp_path):
+    path = tmp_path / "bridge.txt"
+    path.write_text(saved_page("Bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
+    [added] = fresh.ingest([path]).results
+    fresh.store.collection.delete(where={"paragraph_id": f"{added.doc_id}#p0"})  # a damaged store
+    path.write_text(saved_page("Stone bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
+    encoded = []
+
+    def encode(texts):
+        encoded.extend(texts)
+        return fresh.encode(texts)
+
+    assert [r.status for r in ingest([path], fresh.store, encode).results] == ["updated"]
+    assert encoded == BRIDGE
+    assert all(f.ok for f in check(fresh.store)), [f.line() for f in check(fresh.store)]
+
+
+def test_cli_says_why_a_file_whose_text_is_unchanged_was_updated(tmp_path, capsys):
+    store, path = str(tmp_path / "store"), tmp_path / "bridge.txt"
+    path.write_text(saved_page("Bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
+    assert main(["ingest", str(path), "--store", store, "--quiet"]) == 0
+    path.write_text(saved_page("Stone bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
+    assert main(["ingest", str(path), "--store", store]) == 0
+    captured = capsys.readouterr()
+    assert f"updated: {path}: metadata changed: title" in captured.err
+    assert "0 added, 1 updated, 0 revised, 0 skipped" in captured.out
 
 
 def test_prune_removes_documents_whose_files_are_gone(fresh, tmp_path):
@@ -180,14 +242,18 @@ def test_rotated_files_each_keep_their_new_text(fresh, tmp_path, reverse):
     assert stored_texts(fresh) == sorted([BUDGET, BRIDGE])
 
 
-def test_a_copy_of_a_file_that_keeps_its_text_is_a_duplicate(fresh, tmp_path):
+@pytest.mark.parametrize("retitled", [False, True])
+def test_a_copy_of_a_file_that_keeps_its_text_is_a_duplicate(fresh, tmp_path, retitled):
     kept = tmp_path / "a.txt"
     kept.write_text(saved_page("Bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
     [stored] = fresh.ingest([kept]).results
     (tmp_path / "b.txt").write_text(kept.read_text(encoding="utf-8"), encoding="utf-8")
+    if retitled:
+        kept.write_text(saved_page("Stone bridge reopens", "2024-03-01", "valleynews.example", BRIDGE),
+                        encoding="utf-8")
 
     report = fresh.ingest([tmp_path / "b.txt", kept])
-    assert statuses(report) == {"a.txt": "skipped", "b.txt": "duplicate"}
+    assert statuses(report) == {"a.txt": "updated" if retitled else "skipped", "b.txt": "duplicate"}
     assert [r.reason for r in report.results if r.status == "duplicate"] == [f"same text as {stored.doc_id}"]
     assert stored_texts(fresh) == [BRIDGE]
 

@@ -17,6 +17,7 @@ import pytest
 from assistant import Assistant
 from assistant.cli import main
 from ingest.pipeline import ingest
+from vectorstore.filters import Filters
 from vectorstore.health import check, vector_gaps
 from vectorstore.lock import StoreBusy, WriteLock
 from support import ROOT, SQUAD
@@ -82,6 +83,38 @@ def test_sigkill_mid_ingest_then_rerun_leaves_every_document_once(tmp_path):
     assert_whole(assistant.store)
     hit = assistant.retrieve("Who were the Normans?", k=1, method="weighted")[0]
     assert hit.title == "Normans"
+
+
+class Killed(BaseException):
+    """Stands in for SIGKILL: no except clause catches it, nothing after it runs."""
+
+
+def test_a_metadata_update_killed_midway_is_undone_then_redone(fresh, tmp_path, monkeypatch):
+    body = ["The harbour ferry returned to service on Monday after a winter of repairs to its hull.",
+            "Island shopkeepers said the months without a ferry had cut their trade by half."]
+    path = tmp_path / "ferry.txt"
+    path.write_text("Title: Ferry returns\nDate: 2024-03-01\n\n" + "\n\n".join(body), encoding="utf-8")
+    [added] = fresh.ingest([path]).results
+    path.write_text("Title: Ferry returns\nDate: 2024-04-02\n\n" + "\n\n".join(body), encoding="utf-8")
+
+    def killed(*args):  # after the new version's vectors are in Chroma, before the registry switches
+        raise Killed
+
+    monkeypatch.setattr(fresh.store.registry, "replace", killed)
+    with pytest.raises(Killed):
+        fresh.ingest([path])
+    monkeypatch.undo()
+    question = fresh.encode(["When did the ferry return?"])[0]
+    assert fresh.document(added.doc_id).date == "2024-03-01"  # readers see the old version whole
+    assert fresh.store.dense_search(question, 10, Filters(since="2024-04-01")) == []
+    assert len(fresh.store.dense_search(question, 10, Filters(until="2024-03-01"))) == len(body)
+    assert {f.check for f in check(fresh.store) if not f.ok} == {"journal", "vectors"}
+
+    [redone] = fresh.ingest([path]).results
+    assert (redone.status, redone.reason) == ("updated", "metadata changed: date")
+    assert fresh.document(added.doc_id).date == "2024-04-02"
+    assert len(fresh.store.dense_search(question, 10, Filters(since="2024-04-01"))) == len(body)
+    assert_whole(fresh.store)
 
 
 def test_second_ingest_waits_for_the_lock_with_a_message(fresh, corpus_dir):

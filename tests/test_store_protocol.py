@@ -22,8 +22,8 @@ def store(tmp_path) -> Store:
 
 def test_the_protocol_lists_what_ingest_uses():
     assert ATTRIBUTES == ["write_lock"]
-    assert METHODS == ["add_sentence_vectors", "document", "documents", "fill_sketches", "find_by_hash", "paragraphs", "recover", "remove",
-                       "sketch", "sketch_matches", "write_many"]
+    assert METHODS == ["add_sentence_vectors", "document", "documents", "embeddings", "fill_sketches", "find_by_hash",
+                       "paragraphs", "recover", "remove", "sketch", "sketch_matches", "write_many"]
 
 
 def test_store_is_an_ingest_store(store):

@@ -18,7 +18,7 @@ from vectorstore.filters import Filters
 from vectorstore.lexical import LexicalIndex
 from vectorstore.lock import WriteLock
 from vectorstore.registry import Registry
-from vectorstore.vectors import Vectors, chroma_metadata
+from vectorstore.vectors import Vectors, chroma_metadata, vectors_version
 
 __all__ = ["ChromaUnreachable", "Filters", "Store", "StoreDrift", "StoreError"]
 
@@ -115,7 +115,8 @@ class Store:
         self._lexical.load_memory()
 
     def embeddings(self, paragraph_ids: list[str]) -> dict[str, list[float]]:
-        """Stored vectors of committed paragraphs (used to score lexical-only hits without re-encoding)."""
+        """Stored vectors of committed paragraphs (to score lexical-only hits, and to rewrite a document
+        whose metadata alone changed, without re-encoding)."""
         if not paragraph_ids:
             return {}
         versions = self.registry.versions({doc_of(p) for p in paragraph_ids})
@@ -138,7 +139,7 @@ class Store:
         return failures
 
     def _write_many(self, items) -> list[Exception | None]:
-        versions = [document.content_hash[:16] for document, _, _ in items]
+        versions = [vectors_version(document) for document, _, _ in items]
         doc_ids = {document.doc_id for document, _, _ in items}
         previous = self.registry.versions(doc_ids)
         old_counts = self.registry.paragraph_counts(set(previous))

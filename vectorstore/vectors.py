@@ -7,6 +7,8 @@ pointed at another or a wiped Chroma says so (`StoreDrift`) instead of answering
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -167,10 +169,23 @@ class Vectors:
         return where if where != "embedded" else f"the store's own folder {self.folder / 'chroma'} (no --chroma-url)"
 
 
+def vectors_version(document: Document) -> str:
+    """The version its vectors are written under (`record_id`): of its text and of what Chroma keeps of
+    it, so new metadata (a fixed date) is written beside the committed vectors like a new text, and
+    the registry switches to it in one step."""
+    kept = json.dumps([document.content_hash, _document_metadata(document)], sort_keys=True)
+    return hashlib.sha256(kept.encode()).hexdigest()[:16]
+
+
 def chroma_metadata(document: Document, p: Paragraph, version: str) -> dict:
     """What Chroma keeps beside a vector: enough to filter and to tell committed versions apart."""
-    meta = {"paragraph_id": p.paragraph_id, "doc_id": document.doc_id, "version": version,
-            "source": document.source, "paragraph_index": p.paragraph_index}
+    return {"paragraph_id": p.paragraph_id, "version": version, "paragraph_index": p.paragraph_index,
+            **_document_metadata(document)}
+
+
+def _document_metadata(document: Document) -> dict:
+    """What Chroma keeps of the document beside each of its vectors: what searches filter by."""
+    meta = {"doc_id": document.doc_id, "source": document.source}
     if document.author:
         meta["author"] = document.author
     if document.date:
