@@ -7,9 +7,10 @@ import zipfile
 
 import pytest
 
-from assistant import Answer, Citation
+from assistant import Answer, Citation, Evidence
 from assistant.web import launch, render
-from assistant.web.chat import example_questions
+from assistant.web.backend_choice import BackendChoice
+from assistant.web.chat import ChatTab, example_questions
 from ingest import uploads
 from ingest.records import HEADER_INDEX, paragraph_id
 from support import free_port, running_app
@@ -175,3 +176,27 @@ def test_auth_guards_the_app(seeded):
 def test_malformed_auth_is_refused(seeded):
     with pytest.raises(ValueError, match="user:pass"):
         launch(seeded, "127.0.0.1", free_port(), auth="no-colon", block=False)
+
+
+class StreamingAssistant:
+    """Just enough of `Assistant` for the chat tab: one document, and a stream of evidence, draft and answer."""
+    settings = None
+
+    def documents(self):
+        return ["one document"]
+
+    def stream(self, question, **_):
+        yield Evidence("checking", [citation(1, "p1")])
+        yield "A draft"
+        yield " grows [1]."
+        yield Answer(question=question, answer="It grows [1].", abstained=False, backend="extractive",
+                     citations=[citation(1, "p1")])
+
+
+def test_streamed_updates_leave_the_question_box_alone():
+    """The box is emptied once, when the question is taken; what the reader types next while the answer
+    streams is theirs and stays."""
+    tab = ChatTab(StreamingAssistant(), BackendChoice(["extractive"], "extractive"))
+    updates = list(tab.respond(QUESTION, [], "auto", 5, False, ""))
+    assert updates[0][2] == ""
+    assert len(updates) > 2 and all(box != "" for _, _, box in updates[1:])
