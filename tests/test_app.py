@@ -200,3 +200,22 @@ def test_streamed_updates_leave_the_question_box_alone():
     updates = list(tab.respond(QUESTION, [], "auto", 5, False, ""))
     assert updates[0][2] == ""
     assert len(updates) > 2 and all(box != "" for _, _, box in updates[1:])
+
+
+def test_sources_name_a_header_citation_as_the_article_details_not_paragraph_zero():
+    header = dataclasses.replace(citation(1, "The article was written by A."), paragraph_id="doc-1#header",
+                                 paragraph_index=HEADER_INDEX, author=None, date=None)
+    rendered = render.answer_html(Answer(question="q", answer="By A [1]. It glows [2].", abstained=False,
+                                         backend="extractive", citations=[header, citation(2, "p2")]))
+    assert "article details" in rendered and "¶0" not in rendered and "¶2" in rendered
+
+
+def test_lookup_match_without_author_or_date_has_no_dangling_separator():
+    from assistant import LookupMatch, LookupResult
+    from ingest.records import Paragraph
+
+    bare = Paragraph(paragraph_id="doc-1#p0", doc_id="doc-1", title="T", author=None, date=None, source="notes.txt",
+                     paragraph_index=0, char_start=0, char_end=9, text="It glows.")
+    match = LookupMatch.from_paragraph(bare, 1.0, (0, 8))
+    rendered = render.lookup_html(LookupResult(query="It glows", verdict="quoted", matches=[match]))
+    assert "<span class='src-meta'>¶1 · score 1.000</span>" in rendered
