@@ -219,3 +219,16 @@ def test_lookup_match_without_author_or_date_has_no_dangling_separator():
     match = LookupMatch.from_paragraph(bare, 1.0, (0, 8))
     rendered = render.lookup_html(LookupResult(query="It glows", verdict="quoted", matches=[match]))
     assert "<span class='src-meta'>¶1 · score 1.000</span>" in rendered
+
+
+def test_evidence_sets_each_quote_apart_from_its_title():
+    rendered = render.evidence_html(Evidence("kept", [citation(1, "It glows.", "Beetles")]))
+    assert '</q> — <span class="src-title">Beetles</span>' in rendered
+
+
+@pytest.mark.parametrize("status", ["added", "updated", "revised", "skipped", "duplicate", "removed", "failed"])
+def test_every_ingest_result_has_its_colour(status):
+    from assistant.web.server import STATIC
+
+    css = (STATIC / "style.css").read_text(encoding="utf-8")
+    assert f".status-{status}" in css

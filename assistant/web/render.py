@@ -72,7 +72,7 @@ def evidence_html(event) -> str:
     status = {"checking": "Checking this evidence…", "kept": "Answering from this evidence:",
               "rejected": "The check found that this evidence does not answer the question."}[event.status]
     items = "".join(
-        f'<li {cited(c)}><q class="evidence-quote">{inert(clip(c.quote, 300))}</q> '
+        f'<li {cited(c)}><q class="evidence-quote">{inert(clip(c.quote, 300))}</q> — '  # the title reads apart
         f'<span class="src-title">{inert(c.title)}</span> <span class="src-meta">'
         f'{" · ".join(part for part in (esc(source_name(c.source)), esc(c.date)) if part)}</span></li>'
         for c in event.citations)
