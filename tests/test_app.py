@@ -232,3 +232,9 @@ def test_every_ingest_result_has_its_colour(status):
 
     css = (STATIC / "style.css").read_text(encoding="utf-8")
     assert f".status-{status}" in css
+
+
+def test_an_out_of_window_abstention_points_chat_readers_to_the_as_of_setting():
+    from assistant.api import OUT_OF_WINDOW_TEXT
+
+    assert "Settings > As of" in OUT_OF_WINDOW_TEXT  # a reader of the chat has no flags to pass
