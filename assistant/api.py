@@ -27,7 +27,8 @@ from vectorstore.store import Filters, Store
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
 OUT_OF_WINDOW_TEXT = ("The corpus has no article from the time this question asks about, counted from {as_of}; "
-                      "the closest paragraphs are from other dates. To mean another day, ask as of it (as_of, --as-of).")
+                      "the closest paragraphs are from other dates. To mean another day, ask as of it (the chat's "
+                      "Settings > As of, --as-of, as_of=).")
 JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
 PER_DOCUMENT = 2  # news spreads one answer over neighbouring paragraphs ("Tetris is..." / "Gibson beat the game")
 WITNESS_POOL = 5  # picked sources an answer may quote as the other side where they contradict it

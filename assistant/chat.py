@@ -10,7 +10,10 @@ import re
 
 from ingest.text import content_words, words_in
 
-PRONOUNS = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|it|its|this|that)\b", re.IGNORECASE)
+TIMES = r"(?:week|weekend|month|year|morning|afternoon|evening|night|day|time|season|quarter)"
+# "this"/"that" before a time ("this week") name the time, not a subject: the recency window must survive
+PRONOUNS = re.compile(rf"\b(he|she|they|him|her|them|his|hers|their|it|its|(?:this|that)(?!\s+{TIMES}\b))\b",
+                      re.IGNORECASE)
 POSSESSIVE = {"his", "her", "hers", "their", "its"}
 NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 LEAD_IN = re.compile(r"^(?:and|but|also|so|what about|how about)\b[\s,]*", re.IGNORECASE)

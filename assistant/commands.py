@@ -18,6 +18,7 @@ from assistant.retrieval import as_of_date, check_request
 from assistant.settings import default_corpus
 from assistant.web import launch
 from ingest.pipeline import expand
+from ingest.records import paragraph_place
 
 VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
 
@@ -92,7 +93,7 @@ def _print_answer(answer, as_json: bool) -> None:
         for c in listed:
             label = f"[{c.n}]" if not answer.abstained else "-"
             shown = c.text if answer.abstained else c.quote
-            print(f"{label} {c.title} ({c.source}, paragraph {c.paragraph_index}): "
+            print(f"{label} {c.title} ({c.source}, {paragraph_place(c.paragraph_index)}): "
                   f"{shown[:240]}{'…' if len(shown) > 240 else ''}")
 
 

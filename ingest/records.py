@@ -51,6 +51,12 @@ class Paragraph:
 HEADER_INDEX = -1  # the header's paragraph_index: it comes before the body
 
 
+def paragraph_place(index: int, prefix: str = "paragraph ") -> str:
+    """Where a paragraph sits, as a reader counts (from 1); the header is the article's details, since
+    its index (-1) means nothing to a reader. The web and the command line name places alike."""
+    return "article details" if index == HEADER_INDEX else f"{prefix}{index + 1}"
+
+
 # ---- ids: every layer builds and reads them here ---------------------------------------------------
 def paragraph_id(doc_id: str, index: int) -> str:
     """`<doc_id>#p<index>` for a body paragraph, `<doc_id>#header` for the header (doc ids hold no "#")."""

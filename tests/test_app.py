@@ -7,9 +7,10 @@ import zipfile
 
 import pytest
 
-from assistant import Answer, Citation
+from assistant import Answer, Citation, Evidence
 from assistant.web import launch, render
-from assistant.web.chat import example_questions
+from assistant.web.backend_choice import BackendChoice
+from assistant.web.chat import ChatTab, example_questions
 from ingest import uploads
 from ingest.records import HEADER_INDEX, paragraph_id
 from support import free_port, running_app
@@ -175,3 +176,65 @@ def test_auth_guards_the_app(seeded):
 def test_malformed_auth_is_refused(seeded):
     with pytest.raises(ValueError, match="user:pass"):
         launch(seeded, "127.0.0.1", free_port(), auth="no-colon", block=False)
+
+
+class StreamingAssistant:
+    """Just enough of `Assistant` for the chat tab: one document, and a stream of evidence, draft and answer."""
+    settings = None
+
+    def documents(self):
+        return ["one document"]
+
+    def stream(self, question, **_):
+        yield Evidence("checking", [citation(1, "p1")])
+        yield "A draft"
+        yield " grows [1]."
+        yield Answer(question=question, answer="It grows [1].", abstained=False, backend="extractive",
+                     citations=[citation(1, "p1")])
+
+
+def test_streamed_updates_leave_the_question_box_alone():
+    """The box is emptied once, when the question is taken; what the reader types next while the answer
+    streams is theirs and stays."""
+    tab = ChatTab(StreamingAssistant(), BackendChoice(["extractive"], "extractive"))
+    updates = list(tab.respond(QUESTION, [], "auto", 5, False, ""))
+    assert updates[0][2] == ""
+    assert len(updates) > 2 and all(box != "" for _, _, box in updates[1:])
+
+
+def test_sources_name_a_header_citation_as_the_article_details_not_paragraph_zero():
+    header = dataclasses.replace(citation(1, "The article was written by A."), paragraph_id="doc-1#header",
+                                 paragraph_index=HEADER_INDEX, author=None, date=None)
+    rendered = render.answer_html(Answer(question="q", answer="By A [1]. It glows [2].", abstained=False,
+                                         backend="extractive", citations=[header, citation(2, "p2")]))
+    assert "article details" in rendered and "¶0" not in rendered and "¶2" in rendered
+
+
+def test_lookup_match_without_author_or_date_has_no_dangling_separator():
+    from assistant import LookupMatch, LookupResult
+    from ingest.records import Paragraph
+
+    bare = Paragraph(paragraph_id="doc-1#p0", doc_id="doc-1", title="T", author=None, date=None, source="notes.txt",
+                     paragraph_index=0, char_start=0, char_end=9, text="It glows.")
+    match = LookupMatch.from_paragraph(bare, 1.0, (0, 8))
+    rendered = render.lookup_html(LookupResult(query="It glows", verdict="quoted", matches=[match]))
+    assert "<span class='src-meta'>¶1 · score 1.000</span>" in rendered
+
+
+def test_evidence_sets_each_quote_apart_from_its_title():
+    rendered = render.evidence_html(Evidence("kept", [citation(1, "It glows.", "Beetles")]))
+    assert '</q> — <span class="src-title">Beetles</span>' in rendered
+
+
+@pytest.mark.parametrize("status", ["added", "updated", "revised", "skipped", "duplicate", "removed", "failed"])
+def test_every_ingest_result_has_its_colour(status):
+    from assistant.web.server import STATIC
+
+    css = (STATIC / "style.css").read_text(encoding="utf-8")
+    assert f".status-{status}" in css
+
+
+def test_an_out_of_window_abstention_points_chat_readers_to_the_as_of_setting():
+    from assistant.api import OUT_OF_WINDOW_TEXT
+
+    assert "Settings > As of" in OUT_OF_WINDOW_TEXT  # a reader of the chat has no flags to pass

@@ -269,3 +269,16 @@ def test_evidence_is_on_screen_while_the_answer_is_phrased(browser, drafting_ser
     page.screenshot(path=str(test_output / "browser-evidence-first.png"))
     page.locator("#chat .answer-meta, #chat [data-state=abstained]").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     page.close()
+
+
+def test_a_question_typed_while_the_answer_streams_is_kept(browser, drafting_server):
+    """Streamed updates leave the question box alone: the next question, typed while the draft shows, stays."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(drafting_server)
+    page.wait_for_selector("#question textarea")
+    ask(page, "Where does the expedition camp near Tashkent?")
+    page.locator("#chat .draft").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.type("#question textarea", "And who runs it?")
+    page.locator("#chat .answer-meta, #chat [data-state=abstained]").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert page.input_value("#question textarea") == "And who runs it?"
+    page.close()

@@ -81,3 +81,12 @@ def test_the_api_takes_filters_as_a_plain_dict(tmp_path, folder):
     assert assistant.retrieve(question, filters={"doc_id": assistant.documents()[0].doc_id})
     with pytest.raises(InvalidRequest, match=r"unknown filter\(s\): sorce \(known: doc_id, source, author"):
         assistant.ask(question, filters={"sorce": "Caliber.az"})
+
+
+def test_ask_numbers_paragraphs_from_one_as_the_web_chat_does(tmp_path, folder, capsys):
+    store = str(tmp_path / "store")
+    assert cli.main(["ingest", str(folder), "--quiet", "--store", store]) == 0
+    assert cli.main(["ask", "Where did the quick brown fox jump over the lazy dog?", "--backend", "extractive",
+                     "--store", store]) == 0
+    out, _ = capsys.readouterr()
+    assert "(Caliber.az, paragraph 1)" in out and "paragraph 0" not in out

@@ -223,6 +223,15 @@ def test_standalone_question_without_history_is_unchanged():
     assert standalone_question("Who is Tokayev?", []) == "Who is Tokayev?"
 
 
+@pytest.mark.parametrize("follow_up, time", [("What is new this week about Blinken?", "this week"),
+                                             ("What happened that month?", "that month")])
+def test_follow_up_keeps_the_time_it_names(follow_up, time):
+    """"this week" is a time, not a pronoun: "Blinken's week" would lose the window recency filters on."""
+    history = [{"role": "user", "content": "Who wrote the article about Blinken's visit?"},
+               {"role": "assistant", "content": "Dr Pravesh Kumar Gupta [1]."}]
+    assert time in standalone_question(follow_up, history)
+
+
 def test_verify_handles_marker_after_the_full_stop():
     paragraphs = ["Blinken met Uzbek president Shawkat Mirziyoyev in Tashkent."]
     from vectorstore.embedding import encode

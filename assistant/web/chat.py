@@ -109,7 +109,8 @@ class ChatTab:
                               "html": f'<div class="notice">{EMPTY_LIBRARY}</div>'}]
             yield messages(turns), turns, ""
             return
-        yield messages(turns, question=question), turns, ""
+        yield messages(turns, question=question), turns, ""  # the question is taken: empty the box, once
+        kept = gr.skip()  # later updates leave the box alone: the reader may be typing the next question
         streamed, evidence, chosen = "", "", []
         try:
             for event in self.assistant.stream(question, backend=self.backends.pick(backend), k=int(k),
@@ -118,19 +119,19 @@ class ChatTab:
                     rejected = evidence if event.abstained and 'data-state="rejected"' in evidence else ""
                     turns = turns + [{"question": question, "answer": event.answer,
                                       "html": rejected + answer_html(event, show_scores)}]
-                    yield messages(turns), turns, ""
+                    yield messages(turns), turns, kept
                 elif isinstance(event, Evidence):
                     chosen = event.citations if event.status == "checking" else chosen
                     # rejected: the quotes stay on screen under a line saying the check rejected them
                     evidence = evidence_html(Evidence(event.status, event.citations or chosen))
-                    yield messages(turns, streamed, question, evidence), turns, ""
+                    yield messages(turns, streamed, question, evidence), turns, kept
                 else:
                     streamed += event
-                    yield messages(turns, streamed, question, evidence), turns, ""
+                    yield messages(turns, streamed, question, evidence), turns, kept
         except USER_ERRORS as exc:
             turns = turns + [{"question": question, "answer": None,
                               "html": f'<div class="error"><b>Could not answer.</b> {esc(exc)}</div>'}]
-            yield messages(turns), turns, ""
+            yield messages(turns), turns, kept
 
     def open_citation(self, target: str):
         """The side panel on the clicked citation: {"doc", "pid", "quote": "start:end"} from citations.js."""

@@ -8,6 +8,8 @@ import re
 import string
 from pathlib import PurePath
 
+from ingest.records import paragraph_place
+
 MARKER = re.compile(r"\[(\d+)\]")
 URL = re.compile(r"https?://")
 EMPTY_LIBRARY = ("The library is empty. Add articles in the <b>Library</b> tab "
@@ -70,7 +72,7 @@ def evidence_html(event) -> str:
     status = {"checking": "Checking this evidence…", "kept": "Answering from this evidence:",
               "rejected": "The check found that this evidence does not answer the question."}[event.status]
     items = "".join(
-        f'<li {cited(c)}><q class="evidence-quote">{inert(clip(c.quote, 300))}</q> '
+        f'<li {cited(c)}><q class="evidence-quote">{inert(clip(c.quote, 300))}</q> — '  # the title reads apart
         f'<span class="src-title">{inert(c.title)}</span> <span class="src-meta">'
         f'{" · ".join(part for part in (esc(source_name(c.source)), esc(c.date)) if part)}</span></li>'
         for c in event.citations)
@@ -82,7 +84,7 @@ def source_list(heading: str, citations, show_scores: bool, snippets: bool = Fal
     items = []
     for c in citations:
         score = f' <span class="score">score {c.score:.3f}</span>' if show_scores else ""
-        meta = " · ".join(part for part in (byline(c), f"¶{c.paragraph_index + 1}") if part)
+        meta = " · ".join(part for part in (byline(c), paragraph_place(c.paragraph_index, "¶")) if part)
         snippet = f'<span class="src-snippet">{esc(clip(c.text, 220))}</span>' if snippets else ""
         items.append(f'<li {cited(c)}>{chip(c.n, c)} <span class="src-title">{esc(c.title)}'
                      f'</span> <span class="src-meta">{meta}</span>{score}{snippet}</li>')
@@ -167,8 +169,10 @@ def lookup_html(result) -> str:
             text = esc(m.text[:start]) + "<mark>" + esc(m.text[start:end]) + "</mark>" + esc(m.text[end:])
         differences = "".join(f"<li class='difference'>the quote says <b>{esc(said) or '(nothing)'}</b> where the "
                               f"source says <b>{esc(written) or '(nothing)'}</b></li>" for said, written in m.differences)
-        parts.append(f"<div class='match'><b>{esc(m.title)}</b> <span class='src-meta'>{byline(m)} · "
-                     f"¶{m.paragraph_index + 1} · score {m.score:.3f}</span><div class='src-meta'>"
+        place = paragraph_place(m.paragraph_index, "¶")
+        meta = " · ".join(part for part in (byline(m), place, f"score {m.score:.3f}") if part)
+        parts.append(f"<div class='match'><b>{esc(m.title)}</b> <span class='src-meta'>{meta}</span>"
+                     "<div class='src-meta'>"
                      f"{source_html(m.source)}</div><p>{text}</p>"
                      + (f"<ul class='differences'>{differences}</ul>" if differences else "") + "</div>")
     return "".join(parts)
