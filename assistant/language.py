@@ -42,6 +42,7 @@ RELATIONS = frozenset({"before", "after", "above", "below"})
 # Tokayev") swapped for another is a contradiction; prepositions ("in Astana") are too loose a frame
 ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "appos", "poss", "compound"})
 SWAPPABLE = frozenset({"PERSON", "GPE", "NORP", "LOC"})  # a missing one where the span names another: swapped
+DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'-]*(?:, [A-Z][\w .'-]*)?(?: \([^)]*\))? ?[—–-]+ (?=[A-Z\"“])")
 PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
 NAME_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 
@@ -150,7 +151,7 @@ def _negation_targets(token):
 # ---- comparing ----------------------------------------------------------------------------------
 def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | None:
     """(reason, detail) when `span` (inside `paragraph`) states the opposite of `claim`, else None."""
-    c, s, p = facts(claim), facts(span), facts(paragraph)
+    c, s, p = facts(claim), facts(without_dateline(span)), facts(paragraph)
     for lemma, occurrences in c.polarity.items():
         claimed, stated = set(occurrences), _stated(lemma, s.polarity)
         copied = len(occurrences) == len(s.polarity.get(lemma, ()))  # the same clauses: compare "not" counts
@@ -176,8 +177,8 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         if differing and sum(dates.covers(d, date) for d in p.dates) < c.dates.count(date):
             return "date", f"the claim says {dates.show(date)}, the source says {dates.show(differing[0])}"
     for role, name in c.roles.items():
-        other = s.roles.get(role)
-        if other and not name_in(name, other) and not name_in(other, name):
+        other = s.roles.get(role)  # the claim naming the other too ("Cooper ... a supporter of Harris") is no swap
+        if other and not name_in(name, other) and not name_in(other, name) and not name_in(other, claim):
             return "name", f"the claim says '{name}', the source says '{other}'"
     for name, label in c.names:
         if label not in SWAPPABLE or name_in(name, span):
@@ -186,6 +187,12 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         if others and not name_in(name, paragraph):
             return "name", f"the claim says '{name}', the source says '{others[0]}'"
     return _edited_copy(claim, span)
+
+
+def without_dateline(text: str) -> str:
+    """The text without a news dateline ("WASHINGTON — ", "KYIV, Ukraine (AP) — "): where the story was
+    filed is not a place the sentence speaks of."""
+    return DATELINE.sub("", text, count=1)
 
 
 def _edited_copy(claim: str, span: str) -> tuple[str, str] | None:
