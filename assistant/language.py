@@ -135,8 +135,9 @@ def _counts(doc):
 
 
 def _negation_targets(token):
-    """The predicate a negator applies to: its head, and for "no remarks" the verb above the noun;
-    for "nor", the clause it joins, not the one before it ("none pled guilty, nor was anyone killed":
+    """The predicate a negator applies to: its head (and the complement of a negated "be"), for "no
+    remarks" the verb above the noun; for "nor", the clause it joins, not the one before it ("none
+    pled guilty, nor was anyone killed":
     counted on "pled", the two negators cancelled out and "any pled guilty" passed as supported)."""
     head = token.head
     if head.i == token.i:
@@ -145,6 +146,8 @@ def _negation_targets(token):
         return [c for c in head.children if c.dep_ == "conj" and c.i > token.i] or [head]
     if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.head.i != head.i:
         return [head, head.head]
+    if head.lemma_ == "be":  # "is not his first pick": what it is not is denied, not only "is"
+        return [head] + [c for c in head.children if c.dep_ in ("attr", "acomp")]
     return [head]
 
 
@@ -225,11 +228,13 @@ def _stated(lemma: str, polarity: dict) -> set:
 def predicate_stated(claim: str, span: str) -> bool:
     """The span speaks of the claim's main predicate, either way: "carry" for "BSkyB does carry any
     control", the complement of "be" ("the capital" for "Astana is the capital"). Sharing the other
-    words ("picture quality") is not enough for a "Yes"."""
+    words ("picture quality") is not enough for a "Yes". The complement's noun compounds count too:
+    the small parser reads "was the first Cabinet pick Trump announced" as "pick Trump"."""
     root = next((t for t in parse(claim) if t.dep_ == "ROOT"), None)
     if root is None:
         return False
     heads = [c for c in root.children if c.dep_ in ("attr", "acomp")] if root.lemma_ == "be" else []
+    heads += [c for h in heads for c in h.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
     polarity = facts(span).polarity
     return any(_stated(t.lemma_.lower(), polarity) for t in heads or [root])
 
