@@ -19,6 +19,7 @@ from ingest.text import content_words, sentences
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 # "claim. [1]" -> "claim [1]." so a marker stays with the sentence it follows
 MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
+BETTER_BY = 0.15  # support score by which another source must beat the cited one to take its marker
 ABSTAIN_PHRASES = re.compile(
     r"NOT_FOUND|\b(?:sources?|context|corpus|documents?|passages?|texts?)\s+(?:do|does|did)\s+not\s+"
     r"(?:contain|provide|mention|say|include|specify|state|answer)|\bno information\b|\bcannot (?:be )?answer",
@@ -96,6 +97,10 @@ class _State:
         valid = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(self.paragraphs)))
         contradicting = [j for j in valid if self.verdicts[(clause, j)].label == verifier.CONTRADICTED]
         supported = [j for j in valid if j not in contradicting and self._supported(clause, claim, j)]
+        better = self._clearly_better(clause, supported)
+        if better is not None:
+            supported = [better]
+            self.repointed += 1
         for j in supported:
             self._cite(j, self._span(clause, claim, j))
         shown = [(clause, supported)] if supported else []
@@ -122,6 +127,17 @@ class _State:
             if verdict.label == verifier.CONTRADICTED:
                 return self._correct(j, verdict)
         return None
+
+    def _clearly_better(self, clause: str, cited: list[int]) -> int | None:
+        """An uncited paragraph that supports the clause by BETTER_BY more than every cited one: the
+        model wrote the right words under the wrong number ("by compressing and cooling it [1]", the
+        words of source 2)."""
+        if not cited:
+            return None
+        bar = max(self.verdicts[(clause, j)].score for j in cited) + BETTER_BY
+        others = [j for j in range(len(self.paragraphs)) if j not in cited and self.verdicts[(clause, j)].supported
+                  and self.verdicts[(clause, j)].score >= bar]
+        return max(others, key=lambda j: self.verdicts[(clause, j)].score, default=None)
 
     def _supported(self, clause: str, claim: str, j: int) -> bool:
         return self.verdicts[(clause, j)].supported or self.verdicts[(claim, j)].supported \

@@ -42,6 +42,7 @@ RELATIONS = frozenset({"before", "after", "above", "below"})
 # Tokayev") swapped for another is a contradiction; prepositions ("in Astana") are too loose a frame
 ROLE_DEPENDENCIES = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "agent", "appos", "poss", "compound"})
 SWAPPABLE = frozenset({"PERSON", "GPE", "NORP", "LOC"})  # a missing one where the span names another: swapped
+DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'-]*(?:, [A-Z][\w .'-]*)?(?: \([^)]*\))? ?[—–-]+ (?=[A-Z\"“])")
 PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
 NAME_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 
@@ -134,8 +135,9 @@ def _counts(doc):
 
 
 def _negation_targets(token):
-    """The predicate a negator applies to: its head, and for "no remarks" the verb above the noun;
-    for "nor", the clause it joins, not the one before it ("none pled guilty, nor was anyone killed":
+    """The predicate a negator applies to: its head (and the complement of a negated "be"), for "no
+    remarks" the verb above the noun; for "nor", the clause it joins, not the one before it ("none
+    pled guilty, nor was anyone killed":
     counted on "pled", the two negators cancelled out and "any pled guilty" passed as supported)."""
     head = token.head
     if head.i == token.i:
@@ -144,13 +146,15 @@ def _negation_targets(token):
         return [c for c in head.children if c.dep_ == "conj" and c.i > token.i] or [head]
     if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.head.i != head.i:
         return [head, head.head]
+    if head.lemma_ == "be":  # "is not his first pick": what it is not is denied, not only "is"
+        return [head] + [c for c in head.children if c.dep_ in ("attr", "acomp")]
     return [head]
 
 
 # ---- comparing ----------------------------------------------------------------------------------
 def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | None:
     """(reason, detail) when `span` (inside `paragraph`) states the opposite of `claim`, else None."""
-    c, s, p = facts(claim), facts(span), facts(paragraph)
+    c, s, p = facts(claim), facts(without_dateline(span)), facts(paragraph)
     for lemma, occurrences in c.polarity.items():
         claimed, stated = set(occurrences), _stated(lemma, s.polarity)
         copied = len(occurrences) == len(s.polarity.get(lemma, ()))  # the same clauses: compare "not" counts
@@ -176,8 +180,8 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         if differing and sum(dates.covers(d, date) for d in p.dates) < c.dates.count(date):
             return "date", f"the claim says {dates.show(date)}, the source says {dates.show(differing[0])}"
     for role, name in c.roles.items():
-        other = s.roles.get(role)
-        if other and not name_in(name, other) and not name_in(other, name):
+        other = s.roles.get(role)  # the claim naming the other too ("Cooper ... a supporter of Harris") is no swap
+        if other and not name_in(name, other) and not name_in(other, name) and not name_in(other, claim):
             return "name", f"the claim says '{name}', the source says '{other}'"
     for name, label in c.names:
         if label not in SWAPPABLE or name_in(name, span):
@@ -186,6 +190,12 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         if others and not name_in(name, paragraph):
             return "name", f"the claim says '{name}', the source says '{others[0]}'"
     return _edited_copy(claim, span)
+
+
+def without_dateline(text: str) -> str:
+    """The text without a news dateline ("WASHINGTON — ", "KYIV, Ukraine (AP) — "): where the story was
+    filed is not a place the sentence speaks of."""
+    return DATELINE.sub("", text, count=1)
 
 
 def _edited_copy(claim: str, span: str) -> tuple[str, str] | None:
@@ -218,11 +228,13 @@ def _stated(lemma: str, polarity: dict) -> set:
 def predicate_stated(claim: str, span: str) -> bool:
     """The span speaks of the claim's main predicate, either way: "carry" for "BSkyB does carry any
     control", the complement of "be" ("the capital" for "Astana is the capital"). Sharing the other
-    words ("picture quality") is not enough for a "Yes"."""
+    words ("picture quality") is not enough for a "Yes". The complement's noun compounds count too:
+    the small parser reads "was the first Cabinet pick Trump announced" as "pick Trump"."""
     root = next((t for t in parse(claim) if t.dep_ == "ROOT"), None)
     if root is None:
         return False
     heads = [c for c in root.children if c.dep_ in ("attr", "acomp")] if root.lemma_ == "be" else []
+    heads += [c for h in heads for c in h.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
     polarity = facts(span).polarity
     return any(_stated(t.lemma_.lower(), polarity) for t in heads or [root])
 

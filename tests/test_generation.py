@@ -49,6 +49,23 @@ def test_wrong_marker_is_repointed_to_the_supporting_paragraph(seeded):
     assert "Saidov" in answer.citations[0].text
 
 
+DEWAR = ("In 1891 James Dewar produced enough liquid oxygen to study. Carl von Linde and William Hampson both "
+         "lowered the temperature of air until it liquefied and then distilled the component gases.")
+PICTET = ("By the late 19th century scientists realized that air could be liquefied, and its components isolated, "
+          "by compressing and cooling it. Using a cascade method, Raoul Pictet liquefied carbon dioxide.")
+
+
+def test_a_marker_moves_to_the_source_whose_words_the_claim_repeats(seeded):
+    """The words of source 2 under marker [1], which also passes the verifier (SQuAD: "By what means
+    were scientists able to liquefy air?" was answered right and cited wrong)."""
+    verified = verify("Scientists were able to liquefy air by compressing and cooling it [1].", [DEWAR, PICTET],
+                      seeded.encode)
+    assert verified.cited == [1] and verified.repointed == 1
+    kept = verify("Linde and Hampson lowered the temperature of air until it liquefied [1].", [DEWAR, PICTET],
+                  seeded.encode)
+    assert kept.cited == [0] and kept.repointed == 0
+
+
 def test_numbers_not_in_the_prompt_never_reach_the_user(seeded):
     n = hit_index(seeded, QUESTION, "Mirziyoyev")
     answer = seeded.ask(QUESTION, backend=fake(f"Blinken met president Shawkat Mirziyoyev in Uzbekistan [{n}][42][0]."))

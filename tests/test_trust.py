@@ -396,3 +396,16 @@ def test_a_corrected_clause_stands_as_its_own_sentence():
     assert verified.corrected == 1, verified
     assert verified.text == ("The diamond was unearthed in Botswana [1]. It is the second-largest diamond found, after "
                              "the 3,106-carat Cullinan Diamond, which was discovered in South Africa in 1905 [2]."), verified.text
+
+
+def test_yes_when_the_parser_splits_the_complement(seeded):
+    """"was the first Cabinet pick Trump announced" reads as "pick Trump" to the small parser: the
+    pick is still what the statement says Stefanik was (news-own-18 got no "Yes")."""
+    from assistant.compose import polarity
+
+    question = "Was Elise Stefanik the first Cabinet pick Trump announced after winning the 2024 election?"
+    text = ("Trump's nomination of Stefanik, a longtime congressional ally, is his first cabinet pick after being "
+            "reelected Tuesday for a second, nonconsecutive term in the White House.")
+    assert polarity(question, [text], seeded.encode, ["2024-11-11"]) == "Yes"
+    assert polarity(question, [text.replace("is his first", "is not his first")], seeded.encode,
+                    ["2024-11-11"]) == "No"

@@ -93,6 +93,29 @@ def test_before_and_after_contradict_only_on_the_same_word(encode):
     assert swapped.label == "contradicted" and swapped.reason == "antonym", swapped
 
 
+@pytest.mark.parametrize("claim, paragraph", [
+    # the claim names the source's subject too: another sentence about the same people, not a swap
+    ("Cooper was a top surrogate of President Joe Biden before he dropped out of the race and has since become "
+     "a vocal supporter of Harris.",
+     "Vice President Kamala Harris, 59, is the most logical replacement, and Biden in making his decision to drop "
+     "out of the race also endorsed her."),
+    # where the story was filed ("WASHINGTON —") is no place the sentence speaks of
+    ("Swing-state governors such as Pennsylvania's Josh Shapiro and North Carolina's Roy Cooper have endorsed "
+     "Harris and are among those frequently discussed as possible VP contenders.",
+     "WASHINGTON — North Carolina Gov. Roy Cooper, who was widely considered a leading contender to be Vice "
+     "President Kamala Harris' running-mate, has taken his name out of contention."),
+])
+def test_another_sentence_about_the_same_people_is_no_name_swap(claim, paragraph, encode):
+    """Both were shown as "But usatoday.com says: ..." beside answers they do not contradict (news-own-19, -22)."""
+    assert verifier.check(claim, paragraph, encode, threshold=0.4).label != "contradicted"
+
+
+def test_a_dateline_name_still_counts_when_the_sentence_is_swapped(encode):
+    paragraph = "WASHINGTON — Senator Ana Costa met the Lisbon delegation on Tuesday."
+    verdict = check("Senator Maria Lopez met the Lisbon delegation on Tuesday.", paragraph, encode)
+    assert verdict.label == "contradicted" and verdict.reason == "name", verdict
+
+
 def test_a_figure_moved_to_another_predicate_is_contradicted(encode):
     vote = "The motion had support from 141 members, opposition from seven, and abstention from 32."
     moved = check("141 members abstained on the motion.", vote, encode)
