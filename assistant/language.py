@@ -229,12 +229,16 @@ def predicate_stated(claim: str, span: str) -> bool:
     """The span speaks of the claim's main predicate, either way: "carry" for "BSkyB does carry any
     control", the complement of "be" ("the capital" for "Astana is the capital"). Sharing the other
     words ("picture quality") is not enough for a "Yes". The complement's noun compounds count too:
-    the small parser reads "was the first Cabinet pick Trump announced" as "pick Trump"."""
+    the small parser reads "was the first Cabinet pick Trump announced" as "pick Trump"; so does a
+    complement after a preposition ("is still under consideration": a span that says he "was
+    considered" does not say he still is)."""
     root = next((t for t in parse(claim) if t.dep_ == "ROOT"), None)
     if root is None:
         return False
     heads = [c for c in root.children if c.dep_ in ("attr", "acomp")] if root.lemma_ == "be" else []
     heads += [c for h in heads for c in h.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+    if root.lemma_ == "be" and not heads:
+        heads = [o for c in root.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
     polarity = facts(span).polarity
     return any(_stated(t.lemma_.lower(), polarity) for t in heads or [root])
 

@@ -409,3 +409,17 @@ def test_yes_when_the_parser_splits_the_complement(seeded):
     assert polarity(question, [text], seeded.encode, ["2024-11-11"]) == "Yes"
     assert polarity(question, [text.replace("is his first", "is not his first")], seeded.encode,
                     ["2024-11-11"]) == "No"
+
+
+def test_no_yes_from_a_sentence_that_only_shares_the_statements_words(seeded):
+    """"still under consideration" against "was widely considered ... has taken his name out of
+    contention": every name and most words shared, yet nothing says he still is (news-own-22 got a
+    "Yes" once a dateline no longer made up a swapped name)."""
+    from assistant.compose import polarity
+
+    question = "Is North Carolina Gov. Roy Cooper still under consideration to be Kamala Harris' running mate?"
+    text = ("WASHINGTON — North Carolina Gov. Roy Cooper, who was widely considered a leading contender to be Vice "
+            "President Kamala Harris' running-mate, has taken his name out of contention.")
+    assert polarity(question, [text], seeded.encode, ["2024-07-29"]) != "Yes"
+    still = "North Carolina Gov. Roy Cooper is still under consideration to be Kamala Harris' running mate."
+    assert polarity(question, [still], seeded.encode, ["2024-07-29"]) == "Yes"
