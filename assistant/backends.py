@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant import prompting
 from assistant.models import ModelUnavailable, llama_installed, packaged_gguf
-from ingest.text import content_words, sentences
+from ingest.text import clause_of, content_words, sentences
 
 AUTO = "auto"  # the configured default: llama when installed, else extractive
 
@@ -103,15 +103,12 @@ class ExtractiveBackend:
             yield prompting.NOT_FOUND
             return
         chosen = [i for i in order[:self.max_sentences] if score[i] >= 0.8 * score[order[0]]]
-        yield " ".join(f"{_unterminated(candidates[i][1])} [{candidates[i][0]}]." for i in chosen)
+        yield " ".join(f"{clause_of(candidates[i][1])} [{candidates[i][0]}]." for i in chosen)
 
     def confidence(self, question: str, passage: str) -> None:
         """No model to judge with: every source is used."""
         return None
 
-
-def _unterminated(sentence: str) -> str:
-    return sentence.rstrip().rstrip(".!?").rstrip()
 
 
 def as_backend(value) -> Backend:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant import injection, verifier
-from ingest.text import content_words, sentences
+from ingest.text import clause_of, content_words, sentences
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 # "claim. [1]" -> "claim [1]." so a marker stays with the sentence it follows
@@ -151,7 +151,7 @@ class _State:
     def _correct(self, j: int, verdict) -> tuple[str, list[int]]:
         self.corrected += 1
         self._cite(j, (verdict.start, verdict.end))
-        return Sentence(self.paragraphs[j][verdict.start:verdict.end].rstrip(" .!?")), [j]
+        return Sentence(clause_of(self.paragraphs[j][verdict.start:verdict.end])), [j]
 
     def _cite(self, j: int, span: tuple[int, int]) -> None:
         if j not in self.order:

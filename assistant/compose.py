@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 
 from assistant import dates, evidence, language, substance, verifier
 from assistant.citations import Verified
+from ingest.records import HEADER_INDEX
+from ingest.text import clause_of
 
+MARKER_RUN = re.compile(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*")  # the markers that follow one
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
 # what compose adds around the sources' words: "No. ", "(according to a 2021 ... article)", 'Also, X says: "'
 ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
@@ -67,7 +70,7 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     if verified.abstained or hollow:
         if not (judged and vetted):
             return Composed("", [])
-        composed = Composed(f"{_unterminated(sources[0].quote)} [1].", [0], {0: sources[0].best})
+        composed = Composed(f"{clause_of(sources[0].quote)} [1].", [0], {0: sources[0].best})
     else:
         composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
     if yes_no:
@@ -95,20 +98,28 @@ def denial(question: str, sources: list, encode) -> Composed | None:
     i = max(refuting, key=lambda j: (verdicts[j].score, -j))  # the sentence most about the statement
     verdict = verdicts[i]
     span = sources[i].paragraph.text[verdict.start:verdict.end]
-    return Composed(f"No. {_unterminated(span)} [1].", [i], {i: (verdict.start, verdict.end)})
+    return Composed(f"No. {clause_of(span)} [1].", [i], {i: (verdict.start, verdict.end)})
 
 
 def dated(composed: Composed, sources: list, as_of: datetime.date) -> Composed:
-    """"... [1] (according to a 2021 usatoday.com article)." after the first marker of each cited
-    source dated over OLD_AFTER_DAYS before `as_of` (witnesses already name their date)."""
-    text = composed.text
+    """"... [1] (according to a 2021 usatoday.com article)." after the first marker of each article
+    cited from a paragraph dated over OLD_AFTER_DAYS before `as_of`, once per article; witnesses and
+    the article's own header already say its date. Beside other markers ("[1][2]") it names its
+    own: "(according to [2], a 2021 ... article)", or [1] would read as that article."""
+    text, named = composed.text, set()
     for n, i in enumerate(composed.cited, 1):
         paragraph = sources[i].paragraph
-        if not _older(paragraph.date, as_of) or f"{_outlet(paragraph)} says" in text:
+        if not _older(paragraph.date, as_of) or f"{_outlet(paragraph)} says" in text \
+                or paragraph.paragraph_index == HEADER_INDEX or paragraph.doc_id in named:
             continue
         marker = re.search(rf"\[\s*(?:\d+\s*[,;]\s*)*{n}(?:\s*[,;]\s*\d+)*\s*\]", text)
         if marker:
-            text = f"{text[:marker.end()]} (according to {_article(paragraph)}){text[marker.end():]}"
+            named.add(paragraph.doc_id)
+            end = marker.end() + len(MARKER_RUN.match(text, marker.end())[0])
+            shared = end > marker.end() or text[:marker.start()].rstrip().endswith("]") or "," in marker[0] \
+                or ";" in marker[0]
+            label = f"[{n}], {_article(paragraph)}" if shared else _article(paragraph)
+            text = f"{text[:end]} (according to {label}){text[end:]}"
     return Composed(text, composed.cited, composed.quotes)
 
 
@@ -198,7 +209,7 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
         seen_docs.add(source.paragraph.doc_id)
         cited.append(i)
         quotes[i] = span
-        quote = _unterminated(paragraph.text[span[0]:span[1]])
+        quote = clause_of(paragraph.text[span[0]:span[1]])
         text += f' {"But" if contradicted else "Also,"} {_outlet(paragraph)} says: "{quote}" [{len(cited)}].'
     return Composed(text, cited, quotes)
 
@@ -236,6 +247,3 @@ def _outlet(paragraph) -> str:
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
-
-def _unterminated(sentence: str) -> str:
-    return sentence.rstrip().rstrip(".!?").rstrip()

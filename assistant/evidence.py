@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant import language
+from ingest.records import HEADER_INDEX
 from ingest.text import prefix_stems, sentences
 
 MAX_EVIDENCE_CHARS = 400  # per source: ~100 tokens, so three sources keep the first token within seconds
@@ -71,7 +72,7 @@ def select(question: str, hits: list, encode) -> list[Evidence]:
     """Evidence for each hit, in the hits' order, with one call to the embedder."""
     if not hits:
         return []
-    sentence_spans = [sentences(h.paragraph.text) or [(0, len(h.paragraph.text))] for h in hits]
+    sentence_spans = [_sentences(h.paragraph) for h in hits]
     texts = [h.paragraph.text[s:e] for h, spans in zip(hits, sentence_spans) for s, e in spans]
     vectors = encode([question] + texts)
     similarity = iter(vectors[1:] @ vectors[0])
@@ -83,6 +84,14 @@ def select(question: str, hits: list, encode) -> list[Evidence]:
                   + (TYPE_BONUS if kind and _holds(kind, body[s:e]) else 0.0) for s, e in spans]
         chosen.append(_choose(hit, spans, scores))
     return chosen
+
+
+def _sentences(paragraph) -> list[tuple[int, int]]:
+    """A paragraph's sentence spans; a header (title, author, date, outlet) is one sentence, whatever
+    its title says ("Is ... influence? A new front ..." would otherwise be quoted from mid-title)."""
+    if paragraph.paragraph_index == HEADER_INDEX:
+        return [(0, len(paragraph.text))]
+    return sentences(paragraph.text) or [(0, len(paragraph.text))]
 
 
 def _choose(hit, spans: list[tuple[int, int]], scores: list[float]) -> Evidence:
@@ -107,8 +116,7 @@ def widened(source: Evidence) -> Evidence:
     """The source with every sentence of its paragraph (up to `MAX_WIDENED_CHARS`, and always its best
     sentence): for the second look at a source judged just under the bar on its chosen sentences,
     where the answer sits in a sentence the choice left out (SQuAD's long paragraphs)."""
-    body = source.paragraph.text
-    spans = sentences(body) or [(0, len(body))]
+    spans = _sentences(source.paragraph)
     kept = tuple(s for s in spans if s[1] <= MAX_WIDENED_CHARS or s == source.best)
     return Evidence(source.hit, kept, source.best, source.score)
 

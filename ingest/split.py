@@ -35,6 +35,20 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     return [trimmed for s, e in spans if (trimmed := _trim(text, s, e))]
 
 
+def clause_of(sentence: str) -> str:
+    """A sentence as an answer shows it before its [n] marker: without its closing stop, and with its
+    quotation marks balanced: a closing quote after the stop lies outside the sentence's span
+    ('"... the American XL Bully.” Lawmakers ...'), an opening one before the span of a quote's later
+    sentence."""
+    clause = sentence.rstrip().rstrip(".!?").rstrip()
+    opened, closed = clause.count("“"), clause.count("”")
+    if opened > closed:
+        return clause + "”"
+    if closed > opened:
+        return "“" + clause
+    return clause + '"' if clause.count('"') % 2 else clause
+
+
 def paragraphs(text: str, spans: list[tuple[int, int]], max_chars: int = MAX_CHARS,
                min_chars: int = MIN_CHARS) -> list[tuple[int, int]]:
     """Body blocks -> paragraph spans: long ones cut at sentence ends, tiny ones merged."""

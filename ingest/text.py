@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.split import sentences
+from ingest.split import clause_of, sentences
 
-__all__ = ["MONTHS", "MONTH_NAME", "STOPWORDS", "WORD", "content_words", "inflection_stem", "prefix_stem",
+__all__ = ["MONTHS", "MONTH_NAME", "STOPWORDS", "WORD", "clause_of", "content_words", "inflection_stem", "prefix_stem",
            "prefix_stems", "query_terms", "sentences", "tokenize", "words_in"]
 
 WORD = re.compile(r"\w+")

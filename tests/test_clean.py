@@ -130,3 +130,17 @@ def test_a_short_closing_sentence_is_kept_and_the_footer_after_it_dropped():
                        "© 2024 Town Herald. All rights reserved."])
     _, paragraphs = build(RawDocument(text=text, location="x.txt"))
     assert paragraphs[-1].text.endswith(closing) and "Share" not in paragraphs[-1].text
+
+
+@pytest.mark.parametrize("sentence, shown", [
+    ("“We are taking action to ban the American XL Bully.", "“We are taking action to ban the American XL Bully”"),
+    ("We will not stand by,” she said.", "“We will not stand by,” she said"),
+    ('He called it "a new front.', 'He called it "a new front"'),
+    ("Roads closed on Monday.", "Roads closed on Monday"),
+])
+def test_a_quoted_sentence_keeps_its_quotation_marks_balanced(sentence, shown):
+    """The splitter leaves a closing quote after the stop outside the sentence: an answer quoting the
+    sentence showed an opening quote that never closed."""
+    from ingest.split import clause_of
+
+    assert clause_of(sentence) == shown

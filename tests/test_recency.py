@@ -12,7 +12,7 @@ from assistant import compose
 from assistant.cli import main
 from assistant.recency import is_recent, outside_window, recency, with_recency
 from assistant.retrieval import as_of_date
-from ingest.records import Paragraph
+from ingest.records import HEADER_INDEX, Paragraph
 
 BRIDGE = {  # two articles about the same bridge, equally relevant to the questions below
     "repair": ("Council votes to repair Elm Street bridge", "2021-05-03",
@@ -95,9 +95,28 @@ def test_a_question_about_this_week_is_not_answered_from_old_news(bridges):
                for c in recent.citations if c.date == "2021-05-03")
 
 
-def source(date: str | None, source: str = "usatoday.com", title: str = "Storm hits") -> SimpleNamespace:
-    return SimpleNamespace(paragraph=Paragraph(paragraph_id="d#p0", doc_id="d", title=title, author=None, date=date,
-                                               source=source, paragraph_index=0, char_start=0, char_end=1, text="x"))
+def source(date: str | None, source: str = "usatoday.com", title: str = "Storm hits", doc: str = "d",
+           index: int = 0) -> SimpleNamespace:
+    return SimpleNamespace(paragraph=Paragraph(paragraph_id=f"{doc}#p{index}", doc_id=doc, title=title, author=None,
+                                               date=date, source=source, paragraph_index=index, char_start=0,
+                                               char_end=1, text="x"))
+
+
+def test_dated_names_each_old_article_once_and_which_marker_it_explains():
+    """"[1][2] (according to a 2023 Caliber.az article)" read as if [1] were Caliber's; a second
+    paragraph of the same article, or its header (which states its date), needs no second note."""
+    as_of = datetime.date(2024, 6, 1)
+    old, new = source("2023-03-01", "Caliber.az", doc="old"), source(None, "financialexpress", doc="new")
+    both = compose.Composed("Blinken met Tokayev [1][2]. He also met Saidov [2].", [0, 1])
+    assert compose.dated(both, [new, old], as_of).text == \
+        "Blinken met Tokayev [1][2] (according to [2], a 2023 Caliber.az article). He also met Saidov [2]."
+    twice = compose.Composed("Roads closed [1]. Schools shut [2].", [0, 1])
+    second = source("2023-03-01", "Caliber.az", doc="old", index=3)
+    assert compose.dated(twice, [old, second], as_of).text == \
+        "Roads closed [1] (according to a 2023 Caliber.az article). Schools shut [2]."
+    header = source("2023-03-01", "Caliber.az", doc="old", index=HEADER_INDEX)
+    assert compose.dated(compose.Composed("It was published on 2023-03-01 [1].", [0]), [header], as_of).text == \
+        "It was published on 2023-03-01 [1]."
 
 
 def test_dated_names_the_year_where_an_old_source_is_first_cited():

@@ -423,3 +423,17 @@ def test_no_yes_from_a_sentence_that_only_shares_the_statements_words(seeded):
     assert polarity(question, [text], seeded.encode, ["2024-07-29"]) != "Yes"
     still = "North Carolina Gov. Roy Cooper is still under consideration to be Kamala Harris' running mate."
     assert polarity(question, [still], seeded.encode, ["2024-07-29"]) == "Yes"
+
+
+def test_a_header_is_one_sentence_whatever_its_title_says(seeded):
+    """A title's own "?" made the header's evidence quote start mid-title ("A new front ...")."""
+    from assistant.evidence import select
+    from assistant.retrieval import Hit
+    from ingest.records import Document, header_paragraph
+
+    document = Document(doc_id="d", title="Is the trip a sign of waning influence? A new front opens", author="A. Writer",
+                        date="2023-03-01", source="example.com", location="d.txt", language="en", content_hash="h",
+                        ingested_at="2023-03-02T00:00:00+00:00", paragraphs=1)
+    header = header_paragraph(document)
+    chosen = select("Who wrote the article about the trip?", [Hit(header, 0.5, 0.5)], seeded.encode)[0]
+    assert chosen.quote == header.text
