@@ -236,6 +236,22 @@ def test_chat_rewrites_follow_ups_before_retrieval(seeded):
     assert not answer.abstained and any("China" in c.text for c in answer.citations)
 
 
+@pytest.mark.parametrize("previous, follow_up, rewritten", [
+    # a thing or an event keeps its word; the previous topic joins (not "When was Blinken's published?")
+    ("Who wrote the article about Blinken's visit?", "When was it published?",
+     "When was it published (wrote article Blinken visit)?"),
+    ("Why did Russia invade Ukraine?", "Why did that happen?", "Why did that happen (Russia invade Ukraine)?"),
+    # another subject in the same question (not just "Kazakhstan?")
+    ("Which president did Blinken meet?", "And what about Kazakhstan?",
+     "What about Kazakhstan (president Blinken meet)?"),
+    # a possessive is not part of the name
+    ("Who wrote the article about Blinken's visit?", "What did he say?", "What did Blinken say?"),
+])
+def test_follow_ups_about_things_events_and_other_subjects(previous, follow_up, rewritten):
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "An answer [1]."}]
+    assert standalone_question(follow_up, history) == rewritten
+
+
 def test_standalone_question_without_history_is_unchanged():
     assert standalone_question("Who is Tokayev?", []) == "Who is Tokayev?"
 
