@@ -98,7 +98,7 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 EVIDENCE_STATUS = {"checking": "Evidence (checking it answers the question):",
-                   "kept": "Evidence kept by the check:",
+                   "kept": "Answering from this evidence:",  # with or without a check (extractive has none)
                    "rejected": "The check rejected this evidence: it does not answer the question."}
 
 
