@@ -24,10 +24,10 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import dates, evidence, language, substance, verifier
+from assistant import dates, evidence, language, substance, verifier, votes
 from assistant.citations import Verified
 from ingest.records import HEADER_INDEX
-from ingest.text import clause_of
+from ingest.text import clause_of, sentences
 
 MARKER_RUN = re.compile(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*")  # the markers that follow one
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
@@ -75,10 +75,13 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
         composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
     if yes_no:
         cited = [sources[i].paragraph for i in composed.cited]
-        word = polarity(question, [p.text for p in cited], encode, [p.date for p in cited])
-        if word is None and judged:  # the judge may have rejected the paragraph that says "does not"
+        settled = settle(question, [p.text for p in cited], encode, [p.date for p in cited])
+        if settled is None and judged:  # the judge may have rejected the paragraph that says "does not"
             return denial(question, sources, encode) or _with_polarity(None, composed)
-        composed = _with_polarity(word, composed)
+        if settled and (verified.abstained or not composed.text):  # our own quote: the sentence that settles it
+            i, (a, b) = composed.cited[settled[1]], settled[2]
+            composed = Composed(f"{clause_of(sources[i].paragraph.text[a:b])} [1].", [i], {i: (a, b)})
+        composed = _with_polarity(settled and settled[0], composed)
     return _with_witnesses(composed, sources, vetted, encode) if judged else composed
 
 
@@ -139,21 +142,44 @@ def _article(paragraph) -> str:
 
 
 def polarity(question: str, texts: list[str], encode, published: list[str | None] | None = None) -> str | None:
-    """"No" when a text contradicts the question's statement or its bare core; "Yes" when one supports
-    the statement and speaks of its predicate; else None: the texts do not settle the question. A
-    text stating no year is read within its article's year (`published`, ISO dates): news rarely repeats it
+    """"Yes", "No", or None where the texts do not settle the question (see `settle`)."""
+    settled = settle(question, texts, encode, published)
+    return settled and settled[0]
+
+
+def settle(question: str, texts: list[str], encode,
+           published: list[str | None] | None = None) -> tuple[str, int, tuple[int, int]] | None:
+    """("No", text index, span) when a text contradicts the question's statement or its bare core;
+    ("Yes", ...) when one supports the statement and speaks of its predicate, in the deciding span or
+    in another sentence about what the statement names that does not contradict it ("among the 32
+    abstentions were all five Central Asian states", where the span best matching the whole statement
+    is the paragraph's opening sentence); else None: the texts do not settle the question. A text
+    stating no year is read within its article's year (`published`, ISO dates): news rarely repeats it
     ("his first cabinet pick after being reelected Tuesday" for "... after winning the 2024 election")."""
     claims = [c for c in (evidence.as_claim(question), evidence.core_claim(question)) if c]
     if not claims:
         return None
     statements = [_within_its_year(claims[0], t, d) for t, d in zip(texts, published or [None] * len(texts))]
-    pairs = list(zip(statements, texts)) + [(c, t) for c in claims[1:] for t in texts]
-    verdicts = verifier.check_many(pairs, encode)
-    if any(_refutes(c, v, t) for (c, t), v in zip(pairs, verdicts)):
-        return "No"
-    if any(v.supported and language.predicate_stated(c, t[v.start:v.end]) for (c, t), v in zip(pairs, verdicts[:len(texts)])):
-        return "Yes"
+    pairs = [(c, j) for j, c in enumerate(statements)] + [(c, j) for c in claims[1:] for j in range(len(texts))]
+    verdicts = verifier.check_many([(c, texts[j]) for c, j in pairs], encode)
+    for (c, j), v in zip(pairs, verdicts):
+        if _refutes(c, v, texts[j]):
+            return "No", j, (v.start, v.end)
+    for (c, j), v in zip(pairs[:len(texts)], verdicts):
+        span = _affirming_span(c, texts[j], v) if v.supported else None
+        if span:
+            return "Yes", j, span
     return None
+
+
+def _affirming_span(claim: str, text: str, verdict) -> tuple[int, int] | None:
+    """The span of a supporting text that states the claim's predicate: the deciding one, else a
+    sentence naming something the claim names that states it and does not contradict the claim."""
+    if language.predicate_stated(claim, text[verdict.start:verdict.end]):
+        return verdict.start, verdict.end
+    return next(((a, b) for a, b in sentences(text) if language.predicate_stated(claim, text[a:b])
+                 and language.names_any(claim, text[a:b]) and not language.contradiction(claim, text[a:b], text)
+                 and not votes.contradiction(claim, text[a:b])), None)
 
 
 def _within_its_year(statement: str, text: str, date: str | None) -> str:

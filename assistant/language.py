@@ -215,9 +215,11 @@ def _edited_copy(claim: str, span: str) -> tuple[str, str] | None:
 
 
 def _stated(lemma: str, polarity: dict) -> set:
-    """How the span states a predicate: as the same word, or as its noun ("meet" -> "had meetings")."""
+    """How the span states a predicate: as the same word, or as its noun ("meet" -> "had meetings",
+    "abstain" -> "abstentions")."""
     stated = set(polarity.get(lemma, ()))
-    root = lemma[:-1] if lemma.endswith("e") and len(lemma) >= 5 else lemma  # "oppose" -> "opposition"
+    root = lemma[:-1] if lemma.endswith("e") and len(lemma) >= 5 else \
+        lemma[:-3] + "en" if lemma.endswith("ain") and len(lemma) >= 6 else lemma  # "opposition", "abstention"
     if len(root) >= 4:
         for word, seen in polarity.items():
             if word != lemma and word.startswith(root) and len(word) - len(root) <= 5:
@@ -239,6 +241,8 @@ def predicate_stated(claim: str, span: str) -> bool:
     heads += [c for h in heads for c in h.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
     if root.lemma_ == "be" and not heads:
         heads = [o for c in root.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+    if root.lemma_ == "do":  # "countries did abstain in ...": the parser may make "did" the root, "abstain" an adverb
+        heads = [c for c in root.children if c.pos_ == "VERB" or c.dep_ == "advmod" and c.lower_ not in NEGATORS]
     polarity = facts(span).polarity
     return any(_stated(t.lemma_.lower(), polarity) for t in heads or [root])
 

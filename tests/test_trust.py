@@ -437,3 +437,19 @@ def test_a_header_is_one_sentence_whatever_its_title_says(seeded):
     header = header_paragraph(document)
     chosen = select("Who wrote the article about the trip?", [Hit(header, 0.5, 0.5)], seeded.encode)[0]
     assert chosen.quote == header.text
+
+
+def test_yes_from_the_sentence_that_states_the_predicate(seeded):
+    """The span best matching the whole statement was the paragraph's opening sentence, which does not
+    say who abstained; the next one does ("among the 30 abstentions were all four ..."). The small
+    parser also made "did" the root and "abstain" an adverb. The disputed seed fact got no "Yes"."""
+    from assistant.compose import polarity
+
+    question = "Did all four Baltic members abstain in the vote on the motion?"
+    text = ("However, talks with the Baltic members will not be as easy as expected, given the recent vote on the "
+            "motion. While the motion was comfortably approved, 212 to 9, among the 30 abstentions were all four "
+            "Baltic members.")
+    assert polarity(question, [text], seeded.encode) == "Yes"
+    refuted = text.replace("among the 30 abstentions were all four Baltic members",
+                           "Norland voted against, and the other three Baltic members abstained")
+    assert polarity(question, [refuted], seeded.encode) == "No"
