@@ -78,7 +78,7 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
         settled = settle(question, [p.text for p in cited], encode, [p.date for p in cited])
         if settled is None and judged:  # the judge may have rejected the paragraph that says "does not"
             return denial(question, sources, encode) or _with_polarity(None, composed)
-        if settled and (verified.abstained or not composed.text):  # our own quote: the sentence that settles it
+        if settled and verified.abstained:  # the answer is our own quote: quote the sentence that settles it
             i, (a, b) = composed.cited[settled[1]], settled[2]
             composed = Composed(f"{clause_of(sources[i].paragraph.text[a:b])} [1].", [i], {i: (a, b)})
         composed = _with_polarity(settled and settled[0], composed)
