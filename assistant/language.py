@@ -137,8 +137,8 @@ def _counts(doc):
 def _negation_targets(token):
     """The predicate a negator applies to: its head (and the complement of a negated "be"), for "no
     remarks" the verb above the noun; for "nor", the clause it joins, not the one before it ("none
-    pled guilty, nor was anyone killed":
-    counted on "pled", the two negators cancelled out and "any pled guilty" passed as supported)."""
+    pled guilty, nor was anyone killed": counted on "pled", the two negators cancelled out and "any
+    pled guilty" passed as supported)."""
     head = token.head
     if head.i == token.i:
         return [token]
