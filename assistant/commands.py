@@ -18,7 +18,6 @@ from assistant.retrieval import as_of_date, check_request
 from assistant.settings import default_corpus
 from assistant.web import launch
 from ingest.pipeline import expand
-from ingest.records import paragraph_place
 
 VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
 
@@ -93,7 +92,7 @@ def _print_answer(answer, as_json: bool) -> None:
         for c in listed:
             label = f"[{c.n}]" if not answer.abstained else "-"
             shown = c.text if answer.abstained else c.quote
-            print(f"{label} {c.title} ({c.source}, {paragraph_place(c.paragraph_index)}): "
+            print(f"{label} {c.title} ({c.source}, {c.place()}): "
                   f"{shown[:240]}{'…' if len(shown) > 240 else ''}")
 
 

@@ -24,7 +24,6 @@ from assistant import figures, language, verifier
 from assistant.errors import InvalidRequest
 from assistant.retrieval import Retriever
 from assistant.types import LookupMatch, LookupResult
-from ingest.records import paragraph_place
 from ingest.text import content_words
 
 QUOTE_THRESHOLD = 0.85  # quote vs matched span similarity: a few typos or left-out words stay above
@@ -214,7 +213,7 @@ def print_result(result: LookupResult, as_json: bool) -> None:
         kind = "supports it" if m.match_start is None else "states the opposite" \
             if result.verdict == "contradicted" else "differs in meaning" if m.differences \
             else "verbatim" if m.score == 1.0 else "differs slightly"
-        print(f"\n{n}. {m.title} ({m.source}, {paragraph_place(m.paragraph_index)}{page}; {kind}, score {m.score:.2f})")
+        print(f"\n{n}. {m.title} ({m.source}, {m.place()}{page}; {kind}, score {m.score:.2f})")
         print(f"   {highlight(m)}")
         for said, written in m.differences:
             print(f"   differs: {said!r} where the source says {written!r}")

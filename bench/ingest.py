@@ -37,7 +37,8 @@ TARGET = 0.85
 
 def paragraph_texts(articles: Path) -> list[str]:
     """The paragraphs ingest will store, in the store's order (cleaned and split, not embedded)."""
-    from ingest.pipeline import build, expand, shared_lines
+    from ingest.documents import build, shared_lines
+    from ingest.pipeline import expand
     from ingest.readers import read
 
     files, _ = expand([articles])

@@ -47,14 +47,13 @@ class Paragraph:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def place(self, prefix: str = "paragraph ") -> str:
+        """Where it sits, as a reader counts (from 1); the header is the article's details, since its
+        index (-1) means nothing to a reader. The web and the command line name places alike."""
+        return "article details" if self.paragraph_index == HEADER_INDEX else f"{prefix}{self.paragraph_index + 1}"
+
 
 HEADER_INDEX = -1  # the header's paragraph_index: it comes before the body
-
-
-def paragraph_place(index: int, prefix: str = "paragraph ") -> str:
-    """Where a paragraph sits, as a reader counts (from 1); the header is the article's details, since
-    its index (-1) means nothing to a reader. The web and the command line name places alike."""
-    return "article details" if index == HEADER_INDEX else f"{prefix}{index + 1}"
 
 
 # ---- ids: every layer builds and reads them here ---------------------------------------------------

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ingest.pipeline import build, shared_lines
+from ingest.documents import build, shared_lines
 from ingest.readers import RawDocument, read
 
 ARTICLE = [

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ingest.pipeline import build
+from ingest.documents import build
 from ingest.readers import UnreadableFile, decode, read
 
 BODY = [

@@ -8,8 +8,6 @@ import re
 import string
 from pathlib import PurePath
 
-from ingest.records import paragraph_place
-
 MARKER = re.compile(r"\[(\d+)\]")
 URL = re.compile(r"https?://")
 EMPTY_LIBRARY = ("The library is empty. Add articles in the <b>Library</b> tab "
@@ -84,7 +82,7 @@ def source_list(heading: str, citations, show_scores: bool, snippets: bool = Fal
     items = []
     for c in citations:
         score = f' <span class="score">score {c.score:.3f}</span>' if show_scores else ""
-        meta = " · ".join(part for part in (byline(c), paragraph_place(c.paragraph_index, "¶")) if part)
+        meta = " · ".join(part for part in (byline(c), c.place("¶")) if part)
         snippet = f'<span class="src-snippet">{esc(clip(c.text, 220))}</span>' if snippets else ""
         items.append(f'<li {cited(c)}>{chip(c.n, c)} <span class="src-title">{esc(c.title)}'
                      f'</span> <span class="src-meta">{meta}</span>{score}{snippet}</li>')
@@ -169,7 +167,7 @@ def lookup_html(result) -> str:
             text = esc(m.text[:start]) + "<mark>" + esc(m.text[start:end]) + "</mark>" + esc(m.text[end:])
         differences = "".join(f"<li class='difference'>the quote says <b>{esc(said) or '(nothing)'}</b> where the "
                               f"source says <b>{esc(written) or '(nothing)'}</b></li>" for said, written in m.differences)
-        place = paragraph_place(m.paragraph_index, "¶")
+        place = m.place("¶")
         meta = " · ".join(part for part in (byline(m), place, f"score {m.score:.3f}") if part)
         parts.append(f"<div class='match'><b>{esc(m.title)}</b> <span class='src-meta'>{meta}</span>"
                      "<div class='src-meta'>"
