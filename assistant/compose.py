@@ -24,7 +24,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import dates, evidence, language, substance, verifier, votes
+from assistant import dates, evidence, language, substance, verifier
 from assistant.citations import Verified
 from ingest.records import HEADER_INDEX
 from ingest.text import clause_of, sentences
@@ -119,8 +119,7 @@ def dated(composed: Composed, sources: list, as_of: datetime.date) -> Composed:
         if marker:
             named.add(paragraph.doc_id)
             end = marker.end() + len(MARKER_RUN.match(text, marker.end())[0])
-            shared = end > marker.end() or text[:marker.start()].rstrip().endswith("]") or "," in marker[0] \
-                or ";" in marker[0]
+            shared = end > marker.end() or text[:marker.start()].rstrip().endswith("]") or re.search(r"[,;]", marker[0])
             label = f"[{n}], {_article(paragraph)}" if shared else _article(paragraph)
             text = f"{text[:end]} (according to {label}){text[end:]}"
     return Composed(text, composed.cited, composed.quotes)
@@ -178,8 +177,7 @@ def _affirming_span(claim: str, text: str, verdict) -> tuple[int, int] | None:
     if language.predicate_stated(claim, text[verdict.start:verdict.end]):
         return verdict.start, verdict.end
     return next(((a, b) for a, b in sentences(text) if language.predicate_stated(claim, text[a:b])
-                 and language.names_any(claim, text[a:b]) and not language.contradiction(claim, text[a:b], text)
-                 and not votes.contradiction(claim, text[a:b])), None)
+                 and language.names_any(claim, text[a:b]) and not verifier.contradicts(claim, text[a:b], text)), None)
 
 
 def _within_its_year(statement: str, text: str, date: str | None) -> str:

@@ -79,6 +79,12 @@ def check(claim: str, paragraph: str, encode, threshold: float = SUPPORT_THRESHO
     return check_many([(claim, paragraph)], encode, threshold)[0]
 
 
+def contradicts(claim: str, span: str, paragraph: str) -> tuple[str, str] | None:
+    """(reason, detail) where `span` (of `paragraph`) states the opposite of `claim`, by the language
+    rules or by who voted how; else None. Support is not judged here."""
+    return contradiction(claim, span, paragraph) or votes.contradiction(claim, span)
+
+
 def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Verdict:
     whole_sentences = set(sentences(paragraph))
     words = content_words(claim)
@@ -96,8 +102,7 @@ def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Ver
     score = max(on_topic, support(paragraph))
     if quoted(claim, paragraph):  # its own words cannot state its opposite (the parser may still differ)
         return Verdict(SUPPORTED, start, end, round(max(score, threshold), 4))
-    found = (contradiction(claim, paragraph[start:end], paragraph) or votes.contradiction(claim, paragraph[start:end])) \
-        if on_topic >= threshold else None
+    found = contradicts(claim, paragraph[start:end], paragraph) if on_topic >= threshold else None
     if found:  # only a span about the same thing can state its opposite
         return Verdict(CONTRADICTED, start, end, round(score, 4), *found)
     if score < threshold:

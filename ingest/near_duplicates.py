@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import itertools
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
@@ -92,8 +93,8 @@ class NearDuplicates:
         shared = Counter(dict(self.store.sketch_matches(sketch, CANDIDATES)))
         shared.update(other for h in sketch for other in self._by_hash.get(h, ()))
         shared.pop(doc_id, None)
-        candidates = [other for other, _ in shared.most_common()
-                      if other in self._sketches or self._keeps_stored_text(other)][:CANDIDATES]
+        candidates = itertools.islice((other for other, _ in shared.most_common()
+                                       if other in self._sketches or self._keeps_stored_text(other)), CANDIDATES)
         scored = [(other, similarity(sketch, self._sketch(other))) for other in candidates]
         return sorted(((o, s) for o, s in scored if s >= THRESHOLD), key=lambda pair: -pair[1])
 
