@@ -220,7 +220,7 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
         paragraph, spans = source.paragraph, list(source.spans)
         threshold = verifier.SUPPORT_THRESHOLD if i < vetted else UNVETTED_ON_TOPIC
         verdicts = verifier.check_many([(paragraph.text[a:b], t) for a, b in spans for t in cited_texts], encode,
-                                       threshold)
+                                       threshold, independent=True)
         per_sentence = [verdicts[n * len(cited_texts):(n + 1) * len(cited_texts)] for n in range(len(spans))]
         contradicted = [span for span, vs in zip(spans, per_sentence)
                         if any(v.label == verifier.CONTRADICTED for v in vs) and not any(v.supported for v in vs)]

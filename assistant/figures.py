@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant import dates
+from ingest.text import STOPWORDS, prefix_stem, words_in
 
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -13,6 +14,7 @@ NUMBER_WORDS.update(thirty=30, forty=40, fifty=50, sixty=60, seventy=70, eighty=
                     dozen=12)
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6,
           "bn": 1e9, "b": 1e9}
+COUNTED_WORDS = 3  # the words after a figure that say what it counts
 NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(thousand|million|billion|trillion|bn|mn|[kmb])\b)?"
                     r"|\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
@@ -24,10 +26,20 @@ def value_of(match) -> float | None:
 
 def numbers_in(text: str) -> tuple[float, ...]:
     """The figures `text` states, its dates left out ("May 5, 2023" is no figure)."""
-    return tuple(_numbers(text, dates.found(text)[1]))
+    return tuple(value for value, _ in _numbers(text, dates.found(text)[1]))
+
+
+def figures_of(text: str) -> list[tuple[float, frozenset[str]]]:
+    """Each figure with what it counts: the stems of the content words right after it ("all five
+    Central Asian states" -> 5, {cent, asia, stat}). Two articles' figures are about the same thing
+    only where these meet."""
+    return [(value, frozenset(prefix_stem(w.lower()) for w in words_in(text[end:])[:COUNTED_WORDS]
+                              if w.lower() not in STOPWORDS and not NUMBER.fullmatch(w)))
+            for value, end in _numbers(text, dates.found(text)[1])]
 
 
 def _numbers(text: str, skip: list[tuple[int, int]]):
+    """(value, end offset) of each figure outside `skip`."""
     for m in NUMBER.finditer(text):
         if any(s <= m.start() < e for s, e in skip):
             continue
@@ -36,7 +48,7 @@ def _numbers(text: str, skip: list[tuple[int, int]]):
             if scale.lower() in ("m", "b", "k") and not _is_money_context(text, m):
                 continue
             value *= SCALES[scale.lower()]
-        yield value
+        yield value, m.end()
 
 
 def _is_money_context(text: str, m) -> bool:

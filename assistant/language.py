@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from assistant import dates
-from assistant.figures import NUMBER, has_number, numbers_in, show, value_of
+from assistant.figures import NUMBER, figures_of, has_number, numbers_in, show, value_of
 from assistant.names import copy_edits, is_generic, name_in, swapped
 from ingest.text import prefix_stem, sentences
 
@@ -152,8 +152,12 @@ def _negation_targets(token):
 
 
 # ---- comparing ----------------------------------------------------------------------------------
-def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | None:
-    """(reason, detail) when `span` (inside `paragraph`) states the opposite of `claim`, else None."""
+def contradiction(claim: str, span: str, paragraph: str, independent: bool = False) -> tuple[str, str] | None:
+    """(reason, detail) when `span` (inside `paragraph`) states the opposite of `claim`, else None.
+    `independent`: the claim is another article's sentence, not a reading of this paragraph, so a
+    figure or name it has that the span lacks is no swap ("nabbed seven honors" / "scoring 13
+    nominations"); only a contradiction about the same slot counts (a count of the same thing, a name
+    in the same role, a negated or opposite predicate, a date)."""
     c, s, p = facts(claim), facts(without_dateline(span)), facts(paragraph)
     for lemma, occurrences in c.polarity.items():
         claimed, stated = set(occurrences), _stated(lemma, s.polarity)
@@ -172,9 +176,14 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         if stated and not has_number(value, stated):
             return "number", f"the claim says {show(value)} for '{what}…', the source says {show(stated[0])}"
     missing = [n for n in c.numbers if not has_number(n, s.numbers)]
-    if missing and s.numbers and not all(has_number(n, p.numbers) for n in missing):
+    if missing and not independent and s.numbers and not all(has_number(n, p.numbers) for n in missing):
         return "number", f"the claim says {show(missing[0])}, the source says " + \
             ", ".join(show(n) for n in s.numbers[:3])
+    if missing and independent:
+        for value, counted in figures_of(claim):
+            other = next((v for v, what in figures_of(span) if what & counted and not has_number(value, [v])), None)
+            if other is not None and not has_number(value, p.numbers):
+                return "number", f"the claim says {show(value)}, the source says {show(other)}"
     for date in dict.fromkeys(c.dates):  # the paragraph must state it as often, down to the day, elsewhere
         differing = [d for d in s.dates if dates.comparable(date, d) and not dates.same(date, d)]
         if differing and sum(dates.covers(d, date) for d in p.dates) < c.dates.count(date):
@@ -183,7 +192,7 @@ def contradiction(claim: str, span: str, paragraph: str) -> tuple[str, str] | No
         other = s.roles.get(role)  # the claim naming the other too ("Cooper ... a supporter of Harris") is no swap
         if other and not name_in(name, other) and not name_in(other, name) and not name_in(other, claim):
             return "name", f"the claim says '{name}', the source says '{other}'"
-    for name, label in c.names:
+    for name, label in c.names if not independent else ():
         if label not in SWAPPABLE or name_in(name, span):
             continue
         others = [n for n, l in s.names if l == label and not name_in(n, claim)]

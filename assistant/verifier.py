@@ -63,15 +63,17 @@ def quoted(claim: str, paragraph: str) -> bool:
     return f" {' '.join(tokenize(claim))} " in f" {' '.join(tokenize(paragraph))} "
 
 
-def check_many(pairs: list[tuple[str, str]], encode, threshold: float = SUPPORT_THRESHOLD) -> list[Verdict]:
-    """A `Verdict` for each (claim, paragraph), with one call to the embedder for all of them."""
+def check_many(pairs: list[tuple[str, str]], encode, threshold: float = SUPPORT_THRESHOLD,
+               independent: bool = False) -> list[Verdict]:
+    """A `Verdict` for each (claim, paragraph), with one call to the embedder for all of them.
+    `independent`: the claims are other articles' sentences (language.contradiction)."""
     if not pairs:
         return []
     spans = [candidate_spans(paragraph) for _, paragraph in pairs]
     texts = list(dict.fromkeys([c for c, _ in pairs] + [p for _, p in pairs]
                                + [p[s:e] for (_, p), ss in zip(pairs, spans) for s, e in ss]))
     vectors = dict(zip(texts, encode(texts)))
-    return [_decide(claim, paragraph, spans_of, vectors, threshold)
+    return [_decide(claim, paragraph, spans_of, vectors, threshold, independent)
             for (claim, paragraph), spans_of in zip(pairs, spans)]
 
 
@@ -79,13 +81,13 @@ def check(claim: str, paragraph: str, encode, threshold: float = SUPPORT_THRESHO
     return check_many([(claim, paragraph)], encode, threshold)[0]
 
 
-def contradicts(claim: str, span: str, paragraph: str) -> tuple[str, str] | None:
+def contradicts(claim: str, span: str, paragraph: str, independent: bool = False) -> tuple[str, str] | None:
     """(reason, detail) where `span` (of `paragraph`) states the opposite of `claim`, by the language
     rules or by who voted how; else None. Support is not judged here."""
-    return contradiction(claim, span, paragraph) or votes.contradiction(claim, span)
+    return contradiction(claim, span, paragraph, independent) or votes.contradiction(claim, span)
 
 
-def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Verdict:
+def _decide(claim: str, paragraph: str, spans, vectors, threshold: float, independent: bool) -> Verdict:
     whole_sentences = set(sentences(paragraph))
     words = content_words(claim)
     claim_vector = vectors[claim]
@@ -102,7 +104,7 @@ def _decide(claim: str, paragraph: str, spans, vectors, threshold: float) -> Ver
     score = max(on_topic, support(paragraph))
     if quoted(claim, paragraph):  # its own words cannot state its opposite (the parser may still differ)
         return Verdict(SUPPORTED, start, end, round(max(score, threshold), 4))
-    found = contradicts(claim, paragraph[start:end], paragraph) if on_topic >= threshold else None
+    found = contradicts(claim, paragraph[start:end], paragraph, independent) if on_topic >= threshold else None
     if found:  # only a span about the same thing can state its opposite
         return Verdict(CONTRADICTED, start, end, round(score, 4), *found)
     if score < threshold:

@@ -338,6 +338,18 @@ def test_a_paragraph_off_the_answers_topic_does_not_speak_though_the_judge_vouch
     assert len(answer.citations) == 1
 
 
+def test_another_articles_sentence_on_another_matter_is_not_shown_as_the_other_side(seeded):
+    """The real model's right answer came with "But Caliber.az says: "This week, the US Secretary of
+    State Anthony Blinken will visit the Central Asian region ..."" (seed-21): a name of another
+    sentence read as a swapped one."""
+    question = "When did Blinken meet China's State Councilor Wang Yi?"
+    n = marker_of(seeded, question, "Wang Yi")
+    answer = seeded.ask(question, backend=Judging(
+        responses=[f"Blinken met China's State Councilor Wang Yi on February 18, 2023 [{n}]."],
+        judgements={"Wang Yi": 0.9}, judgement=0.1))
+    assert "February 18, 2023" in answer.answer and "But " not in answer.answer, answer.answer
+
+
 # ---- lookup verdicts -------------------------------------------------------------------------------
 def test_a_quote_with_not_removed_is_misquoted_never_quoted(seeded):
     result = seeded.lookup("Kazakhstan does allow the use of its territory to avoid sanctions")

@@ -110,6 +110,37 @@ def test_another_sentence_about_the_same_people_is_no_name_swap(claim, paragraph
     assert verifier.check(claim, paragraph, encode, threshold=0.4).label != "contradicted"
 
 
+OSCARS = ("Christopher Nolan's atomic bomb biopic \"Oppenheimer\" cemented itself as an awards-season powerhouse "
+          "Tuesday morning, scoring 13 nominations for the 96th Academy Awards.")
+ABSTENTIONS = ("However, the meeting with Central Asian states will not be as smooth as expected, given the recent UN "
+               "General Assembly resolution calling on Russia to end the war and leave Ukraine. While the resolution "
+               "was overwhelmingly approved — 141 to 7 — among the 32 abstentions were all five Central Asian states "
+               "and India, the destinations of Blinken's upcoming trip.")
+
+
+@pytest.mark.parametrize("sentence, paragraph", [
+    # a figure of something else: honours won are not nominations
+    ("Christopher Nolan's acclaimed atomic-bomb thriller nabbed seven honors including best picture at Sunday's "
+     "96th Academy Awards.", OSCARS),
+    # a name of something else: where he was detained is not where he was charged
+    ("Mangione, 26, was initially detained as a person of interest Monday in Altoona, Pennsylvania on gun charges.",
+     "Luigi Mangione, 26, was charged with murder and other felonies in New York late Monday in relation to the "
+     "killing."),
+])
+def test_another_articles_sentence_on_another_matter_is_no_contradiction(sentence, paragraph, encode):
+    """Both were shown as "But usatoday.com says: ..." beside right answers (news-own-09, -08): the
+    rules for a reading of the paragraph (a figure or name it lacks where it gives another) do not
+    hold for a sentence written apart from it."""
+    assert verifier.check(sentence, paragraph, encode, threshold=0.4).label == "contradicted"  # as a reading of it
+    assert verifier.check_many([(sentence, paragraph)], encode, 0.4, independent=True)[0].label != "contradicted"
+
+
+def test_another_articles_count_of_the_same_thing_still_contradicts(encode):
+    verdict = verifier.check_many([("Turkmenistan was absent, and the other four Central Asian countries abstained.",
+                                    ABSTENTIONS)], encode, 0.4, independent=True)[0]
+    assert verdict.label == "contradicted" and verdict.reason == "number", verdict
+
+
 def test_a_dateline_name_still_counts_when_the_sentence_is_swapped(encode):
     paragraph = "WASHINGTON — Senator Ana Costa met the Lisbon delegation on Tuesday."
     verdict = check("Senator Maria Lopez met the Lisbon delegation on Tuesday.", paragraph, encode)
