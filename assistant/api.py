@@ -11,7 +11,7 @@ from typing import Iterator
 import numpy as np
 
 from assistant import chat as chat_rewrite
-from assistant import citations, compose, headers, language
+from assistant import citations, compose, headers, stated
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.errors import InvalidRequest
 from assistant.evidence import select as select_evidence, widened
@@ -179,7 +179,7 @@ class Assistant:
         chosen_evidence = select_evidence(standalone, hits, self.encode) if relevant else []
         in_window = [s for s in chosen_evidence if not outside_window(standalone, s.paragraph.date, as_of)]
         picked = [s for s in in_window  # about what the question names (places aside)
-                  if language.names_something_asked(standalone, f"{s.paragraph.title}\n{s.paragraph.text}")]
+                  if stated.names_something_asked(standalone, f"{s.paragraph.title}\n{s.paragraph.text}")]
         abstain_text = OUT_OF_WINDOW_TEXT.format(as_of=as_of.isoformat()) if chosen_evidence and not in_window \
             else ABSTAIN_TEXT
         timings["evidence"] = time.perf_counter() - started

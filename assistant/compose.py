@@ -24,7 +24,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import dates, evidence, language, substance, verifier
+from assistant import dates, evidence, language, stated, substance, verifier
 from assistant.citations import Verified
 from ingest.records import HEADER_INDEX
 from ingest.text import clause_of, sentences
@@ -95,7 +95,7 @@ def denial(question: str, sources: list, encode) -> Composed | None:
     claim = evidence.as_claim(question)
     verdicts = verifier.check_many([(claim, s.paragraph.text) for s in sources], encode)
     refuting = [i for i, v in enumerate(verdicts) if _refutes(claim, v, sources[i].paragraph.text) and (
-        v.reason == "name" or language.names_stated(claim, sources[i].paragraph.text[v.start:v.end]))]
+        v.reason == "name" or stated.names_stated(claim, sources[i].paragraph.text[v.start:v.end]))]
     if not refuting:
         return None
     i = max(refuting, key=lambda j: (verdicts[j].score, -j))  # the sentence most about the statement
@@ -177,7 +177,7 @@ def _affirming_span(claim: str, text: str, verdict) -> tuple[int, int] | None:
     if language.predicate_stated(claim, text[verdict.start:verdict.end]):
         return verdict.start, verdict.end
     return next(((a, b) for a, b in sentences(text) if language.predicate_stated(claim, text[a:b])
-                 and language.names_any(claim, text[a:b]) and not verifier.contradicts(claim, text[a:b], text)), None)
+                 and stated.names_any(claim, text[a:b]) and not verifier.contradicts(claim, text[a:b], text)), None)
 
 
 def _within_its_year(statement: str, text: str, date: str | None) -> str:
@@ -193,7 +193,7 @@ def _refutes(claim: str, verdict, text: str) -> bool:
     names nothing else of the statement is a sentence about something else ("Moscow's relations ..."
     answered "No" to "Is Kazakhstan planning new trade routes?")."""
     return verdict.label == verifier.CONTRADICTED and (
-        verdict.reason != "name" or language.names_any(claim, text[verdict.start:verdict.end]))
+        verdict.reason != "name" or stated.names_any(claim, text[verdict.start:verdict.end]))
 
 
 def _with_polarity(word: str | None, composed: Composed) -> Composed:

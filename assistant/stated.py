@@ -35,6 +35,11 @@ def names_any(claim: str, span: str) -> bool:
     return any(name_in(name, span) for name in _claim_names(claim))
 
 
+def names_missing(claim: str, span: str) -> list[str]:
+    """The names (and other proper nouns) of the claim the span does not give."""
+    return [name for name in _claim_names(claim) if not name_in(name, span)]
+
+
 def names_stated(claim: str, paragraph: str) -> bool:
     """Every name the claim gives is in the paragraph (allowing other spellings and forms), and so is
     every other proper noun of it: spaCy's small model misses many names ("the Aare", "Agnifilo")."""

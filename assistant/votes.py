@@ -12,7 +12,7 @@ import re
 from ingest.text import STOPWORDS
 
 CHOICES = (
-    ("for", re.compile(r"\b(?:support(?:s|ed|ing)?|(?:in )?favou?r(?:s|ed)?|approv(?:e|es|ed|al)|back(?:s|ed)|"
+    ("for", re.compile(r"\b(?:support(?:s|ed|ing)?|(?:in )?favou?r(?:s|ed)?|approv(?:e|es|ed|al)|back(?:s|ed)|vot(?:e|es|ed|ing) for|"
                        r"endors(?:e|es|ed|ement))\b", re.I)),
     ("against", re.compile(r"\b(?:oppos(?:e|es|ed|ition)|against|reject(?:s|ed|ion)?)\b", re.I)),
     ("abstain", re.compile(r"\b(?:abstain(?:s|ed|ing)?|abstentions?)\b", re.I)),

@@ -370,6 +370,23 @@ def test_a_claim_the_library_refutes_is_contradicted(seeded):
     assert "not allow" in best.text[best.match_start:best.match_end]
 
 
+@pytest.mark.parametrize("claim, refuting", [
+    # the paragraph's best-worded sentence is about his Kazakh meetings; the one naming Mirziyoyev refutes it
+    ("Blinken refused to meet Mirziyoyev", "meetings with Uzbek president, Shawkat Mirziyoyev"),
+    ("Blinken did not meet Mirziyoyev", "meetings with Uzbek president, Shawkat Mirziyoyev"),
+    # a vote cast "for" against the abstentions the paragraph counts them among
+    ("All five Central Asian states voted for the resolution", "among the 32 abstentions were all five"),
+])
+def test_a_claim_refuted_by_the_sentence_about_whom_it_names_is_contradicted(seeded, claim, refuting):
+    """All three came back `supported`: the first two passed on the whole paragraph's wording with
+    the opposite unchecked, the third read "voted for" as no vote at all."""
+    result = seeded.lookup(claim)
+    assert result.verdict == "contradicted", result.to_dict()
+    best = result.matches[0]
+    assert refuting in best.text[best.match_start:best.match_end]
+    assert seeded.lookup("Blinken met Mirziyoyev").verdict == "supported"
+
+
 # ---- the real local model --------------------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("question, expected", [

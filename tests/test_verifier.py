@@ -328,6 +328,6 @@ def test_names_match_by_their_distinctive_words():
     ("Who won the vote in Lisbon?", "Ana Costa won the marathon.", True),  # places alone ask about no one
 ])
 def test_a_paragraph_is_on_subject_when_it_names_someone_the_question_names(question, text, on_subject):
-    from assistant.language import names_something_asked
+    from assistant.stated import names_something_asked
 
     assert names_something_asked(question, text) is on_subject
