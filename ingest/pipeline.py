@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from ingest.documents import build, doc_id_for, shared_lines
+from ingest.documents import build, shared_lines
 from ingest.near_duplicates import NearDuplicates, new_paragraphs, text_sketch
 from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, metadata_changes
 from ingest.sink import IngestStore
+from ingest.stored_files import StoredFiles
 from vectorstore.errors import ChromaUnreachable
 from vectorstore.sentences import of as long_paragraph_sentences
 
@@ -128,7 +129,7 @@ def _ingest(paths, store: IngestStore, embed, max_file_mb, prune, progress, batc
     if prune:  # before adding, so a moved file is re-added rather than reported as its old self's twin
         _prune(store, read_files, {r.location for r in raws}, report, progress)
     boilerplate = shared_lines(raws) if len(raws) > 1 else frozenset()
-    stored_files = _StoredFiles(raws, store, boilerplate)
+    stored_files = StoredFiles(raws, store, boilerplate)
     twins = NearDuplicates(store, stored_files.changing)
     pending: list[_Planned] = []
     for raw in stored_files.first(raws):
@@ -157,7 +158,7 @@ def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str],
         return _unchanged_text(existing, document, paragraphs)
     exact = twins.same_text(document.content_hash)
     if exact and exact != document.doc_id:
-        return FileResult(raw.location, "duplicate", doc_id=exact, reason=f"same text as {exact}")
+        return _duplicate(raw.location, existing, store, exact, f"same text as {exact}")
     texts = [p.text for p in paragraphs]
     sketch = text_sketch(texts)
     written = FileResult(raw.location, "updated" if existing else "added", doc_id=document.doc_id,
@@ -167,13 +168,22 @@ def _plan(raw: RawDocument, store: IngestStore, boilerplate: frozenset[str],
         shared = f"{similarity:.0%} of its text shingles shared"
         new = new_paragraphs(texts, [t for other, _ in versions for t in twins.texts(other)])
         if not new:
-            return FileResult(raw.location, "duplicate", doc_id=twin,
-                              reason=f"near-duplicate of {twin} ({shared}, no paragraph of its own)")
+            return _duplicate(raw.location, existing, store, twin,
+                              f"near-duplicate of {twin} ({shared}, no paragraph of its own)")
         if not existing:
             written = FileResult(raw.location, "revised", doc_id=document.doc_id, paragraphs=len(paragraphs),
                                  reason=f"another version of {twin} ({shared}, {len(new)} new paragraphs): kept")
     twins.add(document.doc_id, sketch, document.content_hash, texts)
     return _Planned(document, paragraphs, written)
+
+
+def _duplicate(location: str, existing: Document | None, store: IngestStore, twin: str, reason: str) -> FileResult:
+    """A file whose text `twin` holds. Its stored document, if any, holds text the file no longer does:
+    removed, or answers would go on citing the file for it."""
+    if existing:
+        store.remove(existing.doc_id)
+        reason += "; its earlier text removed"
+    return FileResult(location, "duplicate", doc_id=twin, reason=reason)
 
 
 def _unchanged_text(existing: Document, document: Document, paragraphs: list[Paragraph]) -> FileResult | _Planned:
@@ -185,43 +195,6 @@ def _unchanged_text(existing: Document, document: Document, paragraphs: list[Par
     return _Planned(document, paragraphs, FileResult(document.location, "updated", doc_id=document.doc_id,
                                                      reason=f"metadata changed: {', '.join(changed)}",
                                                      paragraphs=len(paragraphs)), keeps_vectors=True)
-
-
-class _StoredFiles:
-    """This run's files of documents the store already holds, each until it is planned."""
-
-    def __init__(self, raws: list[RawDocument], store: IngestStore, boilerplate: frozenset[str]):
-        stored = {document.doc_id: document.content_hash for document in store.documents()}
-        self._unplanned = {doc_id: (raw, stored[doc_id]) for raw in raws
-                           if (doc_id := doc_id_for(raw.location)) in stored}
-        self._boilerplate = boilerplate
-        self._changing: dict[str, bool] = {}
-
-    def first(self, raws: list[RawDocument]) -> list[RawDocument]:
-        """Stored documents' files before new ones, so that a new file is compared with what they become
-        (a backup of an edited file's old text with its new text, not with the text about to go)."""
-        return sorted(raws, key=lambda raw: doc_id_for(raw.location) not in self._unplanned)
-
-    def planned(self, raw: RawDocument) -> None:
-        self._unplanned.pop(doc_id_for(raw.location), None)
-
-    def changing(self, doc_id: str) -> bool:
-        """Will a file of this run, not planned yet, give this stored document other text? Asked while
-        another stored document's file is planned: rotated files hand their texts on."""
-        if doc_id not in self._unplanned:
-            return False
-        if doc_id not in self._changing:
-            raw, stored_hash = self._unplanned[doc_id]
-            self._changing[doc_id] = _content_hash(raw, self._boilerplate) not in (None, stored_hash)
-        return self._changing[doc_id]
-
-
-def _content_hash(raw: RawDocument, boilerplate: frozenset[str]) -> str | None:
-    """The hash of the text the file now holds; None when it has none (it fails and changes nothing)."""
-    try:
-        return build(raw, boilerplate)[0].content_hash
-    except UnreadableFile:
-        return None
 
 
 def _write(pending: list[_Planned], store: IngestStore, embed, report: IngestReport, progress) -> None:

@@ -258,6 +258,90 @@ def test_a_copy_of_a_file_that_keeps_its_text_is_a_duplicate(fresh, tmp_path, re
     assert stored_texts(fresh) == [BRIDGE]
 
 
+def no_longer_cites(assistant, doc_id: str, old: list[str]) -> None:
+    """The document and every trace of its old text are gone: stored rows, retrieval, lookup."""
+    assert assistant.document(doc_id) is None and assistant.paragraphs(doc_id) == []
+    assert doc_id not in {d.doc_id for d in assistant.documents()}
+    assert not set(old) & {p.text for p in assistant.paragraphs()}
+    assert all(hit.doc_id != doc_id for hit in assistant.retrieve(old[-1], k=10))
+    assert all(match.doc_id != doc_id for match in assistant.lookup(old[-1]).matches)
+
+
+@pytest.mark.parametrize("run", ["edited", "both", "edited-and-backup"])
+def test_a_file_edited_into_a_copy_of_another_drops_its_earlier_text(fresh, tmp_path, run):
+    """a.txt now holds b.txt's text: its stored old text would otherwise be cited for a file that no
+    longer says it. A backup of that old text, ingested in the same run, is no copy of text that went."""
+    edited, twin, backup = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
+    edited.write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    twin.write_text(article("Budget passes", BUDGET), encoding="utf-8")
+    [old, stored_twin] = fresh.ingest([edited, twin]).results
+    backup.write_text(edited.read_text(encoding="utf-8"), encoding="utf-8")
+    edited.write_text(twin.read_text(encoding="utf-8"), encoding="utf-8")
+
+    report = fresh.ingest({"edited": [edited], "both": [edited, twin], "edited-and-backup": [edited, backup]}[run])
+    [copy] = [r for r in report.results if r.location == str(edited)]
+    assert (copy.status, copy.doc_id) == ("duplicate", stored_twin.doc_id), report.to_dict()
+    if run == "edited-and-backup":
+        assert statuses(report) == {"a.txt": "duplicate", "c.txt": "added"}, report.to_dict()
+        assert stored_texts(fresh) == sorted([BRIDGE, BUDGET])
+        assert fresh.document(old.doc_id) is None
+    else:
+        assert stored_texts(fresh) == [BUDGET]
+        no_longer_cites(fresh, old.doc_id, BRIDGE)
+    assert [p.text for p in fresh.paragraphs(stored_twin.doc_id)] == BUDGET
+    assert all(f.ok for f in check(fresh.store)), [f.line() for f in check(fresh.store)]
+    assert copy.reason == f"same text as {stored_twin.doc_id}; its earlier text removed"
+
+
+@pytest.mark.parametrize("edited_first", [True, False], ids=["edited-first", "twin-first"])
+def test_two_files_edited_to_one_text_keep_it_once(fresh, tmp_path, edited_first):
+    """a.txt gets b.txt's new text: the file planned second is the copy, and its old text goes."""
+    edited, twin = tmp_path / "a.txt", tmp_path / "b.txt"
+    edited.write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+    twin.write_text(article("Budget passes", BUDGET), encoding="utf-8")
+    stored = {r.location.rsplit("/", 1)[-1]: r.doc_id for r in fresh.ingest([edited, twin]).results}
+    twin.write_text(article("Budget passes", BUDGET[:2]), encoding="utf-8")
+    edited.write_text(twin.read_text(encoding="utf-8"), encoding="utf-8")
+    first, second = (edited, twin) if edited_first else (twin, edited)
+
+    report = fresh.ingest([first, second])
+    assert statuses(report) == {first.name: "updated", second.name: "duplicate"}, report.to_dict()
+    assert stored_texts(fresh) == [BUDGET[:2]]
+    assert [d.doc_id for d in fresh.documents()] == [stored[first.name]]
+    no_longer_cites(fresh, stored[second.name], BRIDGE if second == edited else BUDGET[2:])
+    [copy] = [r for r in report.results if r.status == "duplicate"]
+    assert copy.reason == f"same text as {stored[first.name]}; its earlier text removed"
+
+
+def test_a_file_edited_into_an_excerpt_of_another_drops_its_earlier_text(fresh, tmp_path):
+    edited, longer = tmp_path / "a.txt", tmp_path / "b.txt"
+    edited.write_text(article("Budget passes", BUDGET), encoding="utf-8")
+    longer.write_text(article("Bridge reopens", EXTENDED_BRIDGE), encoding="utf-8")
+    [old, stored_longer] = fresh.ingest([edited, longer]).results
+    edited.write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
+
+    [copy] = fresh.ingest([edited]).results
+    assert (copy.status, copy.doc_id) == ("duplicate", stored_longer.doc_id)
+    assert stored_texts(fresh) == [EXTENDED_BRIDGE]
+    no_longer_cites(fresh, old.doc_id, BUDGET)
+    assert copy.reason.startswith(f"near-duplicate of {stored_longer.doc_id} (")
+    assert copy.reason.endswith(", no paragraph of its own); its earlier text removed"), copy.reason
+
+
+@pytest.mark.parametrize("title, body, reason, twin", [("Budget passes", BUDGET, "same text as", 1),
+                                                       ("Bridge reopens", BRIDGE, "near-duplicate of", 0)])
+def test_a_new_file_that_copies_another_removes_nothing(fresh, tmp_path, title, body, reason, twin):
+    (tmp_path / "a.txt").write_text(article("Bridge reopens", EXTENDED_BRIDGE), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(article("Budget passes", BUDGET), encoding="utf-8")
+    stored = fresh.ingest([tmp_path / "a.txt", tmp_path / "b.txt"]).results[twin]
+    (tmp_path / "c.txt").write_text(article(title, body), encoding="utf-8")
+
+    [copy] = fresh.ingest([tmp_path / "c.txt"]).results
+    assert (copy.status, copy.doc_id) == ("duplicate", stored.doc_id), copy
+    assert copy.reason.startswith(f"{reason} {stored.doc_id}") and "removed" not in copy.reason, copy.reason
+    assert stored_texts(fresh) == sorted([EXTENDED_BRIDGE, BUDGET])
+
+
 def test_near_duplicates_within_one_batch(fresh, tmp_path):
     (tmp_path / "a.txt").write_text(article("Budget passes", BUDGET, "Menu\nHome"), encoding="utf-8")
     (tmp_path / "b.md").write_text(article("# Council passes the budget", BUDGET, "", "Share on Facebook"),
