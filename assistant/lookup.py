@@ -35,6 +35,7 @@ UNIFY = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromke
                        **dict.fromkeys("‐‑‒–—―−", "-")})
 ELLIPSIS = re.compile(r"\[?(?:\.\.\.|…)\]?")  # "[...]" in a quote stands for left-out words
 QUOTE_WORD = re.compile(r"\w+(?:['’]t)?|…|\.\.\.")  # "doesn't" stays one word; an ellipsis is one too
+MIN_CLAIM_WORDS = 2  # distinct content words a claim needs to say something of something
 SPELLING_SIMILARITY = 80  # rapidfuzz ratio above which two single words are one word misspelt
 
 
@@ -168,7 +169,9 @@ def _is_number(word: str) -> bool:
 def check_claim(retriever: Retriever, encode, text: str, k: int) -> LookupResult:
     """A claim against the paragraphs retrieval finds for it: `supported` where the verifier says so
     (no span: it is a paraphrase), else `contradicted` where one states the opposite (its refuting
-    sentence as the span), else `not_found`."""
+    sentence as the span), else `not_found` (also for a text of one word, however often repeated)."""
+    if len(content_words(text)) < MIN_CLAIM_WORDS:  # "Blinken Blinken ...": nothing is said of anything
+        return LookupResult(text, "not_found", [])
     hits = retriever.search(text, k, as_of=datetime.date.today())
     verdicts = verifier.check_many([(text, h.paragraph.text) for h in hits], encode)
     ranked = sorted(zip(verdicts, hits), key=lambda pair: -pair[0].score)

@@ -387,6 +387,14 @@ def test_a_claim_refuted_by_the_sentence_about_whom_it_names_is_contradicted(see
     assert seeded.lookup("Blinken met Mirziyoyev").verdict == "supported"
 
 
+def test_a_name_repeated_is_no_claim(seeded):
+    """"Blinken " 3,000 times came back `supported` (the exploratory pass): the words match, but
+    nothing is said of anyone."""
+    result = seeded.lookup("Blinken " * 3000)
+    assert result.verdict == "not_found" and not result.matches
+    assert seeded.lookup("Blinken").verdict == "quoted"  # the name itself is still found where it stands
+
+
 # ---- the real local model --------------------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("question, expected", [
