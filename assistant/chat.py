@@ -1,7 +1,8 @@
 """Follow-up questions rewritten into standalone ones before retrieval.
 
 Cheap and deterministic on a CPU: pronouns that point back to people ("he", "they", ...) are replaced
-by the last named subject of the conversation; one that points back to a thing or an event ("it",
+by the last named subject of the conversation (the grammatical subject in spaCy's parse, else the
+first capitalised name); one that points back to a thing or an event ("it",
 "that": "When was it published?", "Why did that happen?") keeps its place and the previous question's
 topic words join the question, as they do for a follow-up with no subject of its own or one that
 switches subject ("What about Kazakhstan?").
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from assistant import language
+from assistant.names import is_generic
 from ingest.text import content_words, words_in
 
 TIMES = r"(?:week|weekend|month|year|morning|afternoon|evening|night|day|time|season|quarter)"
@@ -25,6 +28,31 @@ QUESTION_WORDS = {"What", "Who", "Whom", "When", "Where", "Which", "Why", "How",
 
 
 def _subject(text: str) -> str | None:
+    return _parsed_subject(text) or _first_name(text)
+
+
+def _parsed_subject(text: str) -> str | None:
+    """The name that is the question's grammatical subject: "Which Uzbek president did Blinken meet?"
+    is about Blinken, not "Uzbek" (the first capitalised word); "Did the Uzbek president meet ...?" about
+    "the Uzbek president". A title noun counts only with its modifiers; other nouns are no one."""
+    doc = language.parse(text)
+    subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
+    for token in sorted(subjects, key=lambda t: t.pos_ != "PROPN"):
+        if token.pos_ == "PROPN":
+            start = token.i
+            while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "-"):
+                start -= 1
+            while start < token.i and is_generic(doc[start].text):
+                start += 1  # "President Kassym-Jomart Tokayev" -> "Kassym-Jomart Tokayev"
+            return doc[start:token.i + 1].text
+        modifiers = [t for t in token.lefts if t.dep_ in ("amod", "compound") and t.text[:1].isupper()]
+        if token.pos_ == "NOUN" and is_generic(token.text) and modifiers:
+            return "the " + doc[modifiers[0].i:token.i + 1].text
+    return None
+
+
+def _first_name(text: str) -> str | None:
+    """The first capitalised name, where the parse finds no subject ("Who wrote ... Blinken's visit?")."""
     names = [n for n in NAME.findall(text) if n.split()[0] not in QUESTION_WORDS or len(n.split()) > 1]
     names = [re.sub(r"['’]s$", "", " ".join(w for w in n.split() if w not in QUESTION_WORDS)) for n in names]
     return next((n for n in names if n), None)  # "Blinken's visit" is about Blinken

@@ -246,6 +246,9 @@ def test_chat_rewrites_follow_ups_before_retrieval(seeded):
      "What about Kazakhstan (president Blinken meet)?"),
     # a possessive is not part of the name
     ("Who wrote the article about Blinken's visit?", "What did he say?", "What did Blinken say?"),
+    # the question's subject, not its first capitalised word ("What did Uzbek say?", the exploratory pass)
+    ("Which Uzbek president did Blinken meet?", "What did he say?", "What did Blinken say?"),
+    ("Did the Uzbek president meet Blinken?", "What did he say?", "What did the Uzbek president say?"),
 ])
 def test_follow_ups_about_things_events_and_other_subjects(previous, follow_up, rewritten):
     history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "An answer [1]."}]
