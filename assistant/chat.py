@@ -2,10 +2,10 @@
 
 Cheap and deterministic on a CPU: pronouns that point back to people ("he", "they", ...) are replaced
 by the last named subject of the conversation (the grammatical subject in spaCy's parse, else the
-first capitalised name); one that points back to a thing or an event ("it",
-"that": "When was it published?", "Why did that happen?") keeps its place and the previous question's
-topic words join the question, as they do for a follow-up with no subject of its own or one that
-switches subject ("What about Kazakhstan?").
+first capitalised name); one that points back to a thing, an event, a place or a time ("it",
+"that", "there", "then": "When was it published?", "Why did that happen?") keeps its place and the
+previous question's topic words join the question, as they do for a follow-up with no subject of its
+own or one that switches subject ("What about Kazakhstan?").
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ TIMES = r"(?:week|weekend|month|year|morning|afternoon|evening|night|day|time|se
 PEOPLE = re.compile(r"\b(he|she|they|him|her|them|his|hers|their)\b", re.IGNORECASE)
 THINGS = re.compile(rf"\b(?:it|its|(?:this|that)(?!\s+{TIMES}\b))\b", re.IGNORECASE)
 POSSESSIVE = {"his", "her", "hers", "their"}
+PLACE_OR_TIME = re.compile(r"\b(?:there|then)\b", re.IGNORECASE)  # "the minister he met there": where he was
 SWITCH = re.compile(r"^(?:and\s+|but\s+)?(?:what|how) about\b", re.IGNORECASE)
 NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 LEAD_IN = re.compile(r"^(?:and|but|also|so|what about|how about)\b[\s,]*", re.IGNORECASE)
@@ -65,11 +66,12 @@ def standalone_question(question: str, history: list[dict]) -> str:
     subject = next((s for text in reversed(previous) if (s := _subject(text))), None)
     rewritten = LEAD_IN.sub("", question.strip())
     rewritten = rewritten[:1].upper() + rewritten[1:]
-    if subject and PEOPLE.search(rewritten):
+    person = bool(subject and PEOPLE.search(rewritten))
+    if person:
         rewritten = PEOPLE.sub(lambda m: subject + ("'s" if m.group(1).lower() in POSSESSIVE else ""),
                                rewritten, count=1)
-    elif THINGS.search(rewritten) or SWITCH.match(question.strip()) or \
-            not _subject(rewritten) and len(content_words(rewritten)) <= 3:
+    if THINGS.search(rewritten) or PLACE_OR_TIME.search(rewritten) or SWITCH.match(question.strip()) or \
+            not person and not _subject(rewritten) and len(content_words(rewritten)) <= 3:
         topic = " ".join(w for w in words_in(previous[-1]) if w.lower() in content_words(previous[-1]))
         rewritten = f"{rewritten.rstrip('?')} ({topic})?"
     return rewritten

@@ -249,6 +249,9 @@ def test_chat_rewrites_follow_ups_before_retrieval(seeded):
     # the question's subject, not its first capitalised word ("What did Uzbek say?", the exploratory pass)
     ("Which Uzbek president did Blinken meet?", "What did he say?", "What did Blinken say?"),
     ("Did the Uzbek president meet Blinken?", "What did he say?", "What did the Uzbek president say?"),
+    # "there" is where the previous question was: its topic joins ("Uzbek" had carried it by accident)
+    ("Which Uzbek president did Blinken meet?", "Who was the acting foreign minister he met there?",
+     "Who was the acting foreign minister Blinken met there (Uzbek president Blinken meet)?"),
 ])
 def test_follow_ups_about_things_events_and_other_subjects(previous, follow_up, rewritten):
     history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "An answer [1]."}]
