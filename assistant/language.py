@@ -180,8 +180,9 @@ def contradiction(claim: str, span: str, paragraph: str, independent: bool = Fal
         return "number", f"the claim says {show(missing[0])}, the source says " + \
             ", ".join(show(n) for n in s.numbers[:3])
     if missing and independent:
+        span_figures = figures_of(span)
         for value, counted in figures_of(claim):
-            other = next((v for v, what in figures_of(span) if what & counted and not has_number(value, [v])), None)
+            other = next((v for v, what in span_figures if what & counted and not has_number(value, [v])), None)
             if other is not None and not has_number(value, p.numbers):
                 return "number", f"the claim says {show(value)}, the source says {show(other)}"
     for date in dict.fromkeys(c.dates):  # the paragraph must state it as often, down to the day, elsewhere
