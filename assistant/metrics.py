@@ -51,7 +51,9 @@ POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 
 def normalize_answer(text: str) -> str:
-    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
+    """SQuAD's normalization, accents folded besides: news sites write "Nikola Jokic" for the gold "Nikola Jokić"."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text.lower())
+                   if ch not in set(string.punctuation) and not unicodedata.combining(ch))
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return " ".join(text.split())
 

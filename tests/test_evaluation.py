@@ -60,6 +60,16 @@ def test_contains_reads_answers_as_news_writes_them(haystack, needle, expected):
     assert contains(haystack, needle) is expected
 
 
+def test_quiz_grading_folds_accents_both_ways():
+    """The answer "Nikola Jokic" (as news sites write it) is right against the gold "Nikola Jokić"."""
+    cited = "Nuggets center Nikola Jokic was named the NBA's most valuable player."
+    assert exact_match("Nikola Jokic", ["Nikola Jokić"]) == 1.0
+    assert token_f1("Nikola Jokic", ["Nikola Jokić"]) == 1.0
+    assert citation_correct(cited, ["Nikola Jokić"], GOLD)
+    assert AnswerOutcome(True, False, "Nikola Jokic", (cited,), ("Nikola Jokić",), GOLD).right
+    assert not AnswerOutcome(True, False, "Nikola Jokic", (cited,), ("Luka Dončić",), GOLD).right
+
+
 def test_citation_correct_needs_an_answer_string_or_the_gold_paragraph():
     assert citation_correct("Its capital city is Paris, France.", ["France"], GOLD)
     assert citation_correct(GOLD, ["no such answer"], GOLD)
