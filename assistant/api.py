@@ -10,16 +10,17 @@ from typing import Iterator
 
 import numpy as np
 
-from assistant import chat as chat_rewrite
-from assistant import citations, compose, headers, stated
+from assistant.answer import chat as chat_rewrite
+from assistant.answer import citations, compose, headers
+from assistant.answer.evidence import select as select_evidence, widened
+from assistant.answer.recency import outside_window
+from assistant.answer.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
 from assistant.backends import Backend, as_backend, create_backend, resolve_name
 from assistant.errors import InvalidRequest
-from assistant.evidence import select as select_evidence, widened
 from assistant.lookup import lookup
-from assistant.recency import outside_window
-from assistant.retrieval import DEFAULT_METHOD, Hit, Retriever, as_of_date, check_request
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Evidence, LookupResult
+from assistant.verify import stated
 from ingest.pipeline import IngestReport, ingest
 from ingest.records import HEADER_INDEX, Document, Paragraph
 from vectorstore.embedding import encode, preload

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import language
+from assistant.verify import language
 from ingest.records import HEADER_INDEX
 from ingest.text import prefix_stems, sentences
 

@@ -1,7 +1,7 @@
 """From the verified draft to the answer shown.
 
 - A draft that verification emptied, a NOT_FOUND, or a draft that only repeats the question or adds
-  a term its sources lack (assistant/substance.py), while the source check vouched for a source:
+  a term its sources lack (assistant/answer/substance.py), while the source check vouched for a source:
   the answer is that source's evidence sentence, quoted and cited (the model could not beat it).
 - A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
   statement against the cited evidence, never from the model's first word. When the cited evidence
@@ -24,8 +24,9 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import dates, evidence, language, stated, substance, verifier
-from assistant.citations import Verified
+from assistant.answer import evidence, substance
+from assistant.answer.citations import Verified
+from assistant.verify import dates, language, stated, verifier
 from ingest.records import HEADER_INDEX
 from ingest.text import clause_of, sentences
 

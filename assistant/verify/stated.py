@@ -1,11 +1,11 @@
-"""What a text states of a claim's facts (its names, figures and dates, read by assistant/language.py):
+"""What a text states of a claim's facts (its names, figures and dates, read by assistant/verify/language.py):
 whether a paragraph gives every one, which span gives the most, whether it names what a question asks."""
 from __future__ import annotations
 
-from assistant import dates
-from assistant.figures import has_number, numbers_in
-from assistant.language import PLACE_LABELS, Facts, facts
-from assistant.names import is_generic, name_in
+from assistant.verify import dates
+from assistant.verify.figures import has_number, numbers_in
+from assistant.verify.language import PLACE_LABELS, Facts, facts
+from assistant.verify.names import is_generic, name_in
 
 
 def names_something_asked(question: str, text: str) -> bool:

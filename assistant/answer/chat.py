@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from assistant import language
-from assistant.names import is_generic
+from assistant.verify import language
+from assistant.verify.names import is_generic
 from ingest.text import content_words, words_in
 
 TIMES = r"(?:week|weekend|month|year|morning|afternoon|evening|night|day|time|season|quarter)"

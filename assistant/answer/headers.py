@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.retrieval import Hit
+from assistant.answer.retrieval import Hit
 from ingest.records import header_paragraph
 
 ABOUT_THE_ARTICLE = re.compile(
