@@ -7,7 +7,8 @@ import functools
 
 import pytest
 
-from assistant.answer.evidence import as_claim, is_yes_no, wanted_kind
+from assistant.answer.evidence import as_claim
+from assistant.answer.question import is_yes_no, wanted_kind
 from assistant.verify import verifier
 
 

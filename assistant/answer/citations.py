@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.verify import injection, verifier
+from assistant.verify import actions, verifier
 from ingest.text import clause_of, content_words, sentences
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -76,7 +76,7 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
 
 def _unless_obeyed(claim: str, paragraph: str, verdict: verifier.Verdict) -> verifier.Verdict:
     """A claim that only repeats an instruction the document gives its reader is not supported by it."""
-    if verdict.supported and injection.obeys(claim, paragraph, (verdict.start, verdict.end)):
+    if actions.action(claim, verdict, paragraph) == actions.OBEYED:
         return replace(verdict, label=verifier.UNSUPPORTED, reason="instruction")
     return verdict
 
