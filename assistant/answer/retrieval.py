@@ -29,7 +29,7 @@ import functools
 import math
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -237,6 +237,18 @@ def check_request(k: int | None = None, filters: Filters | None = None) -> None:
     dates = {name: _date(name, getattr(filters, name)) for name in ("since", "until")}
     if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
         raise InvalidRequest(f"since ({filters.since}) is after until ({filters.until}): no date lies between them")
+
+
+def as_filters(filters: Filters | dict | None) -> Filters:
+    """`Filters`, also from a plain dict of its fields, as scripts and JSON callers write them; an
+    unknown key is refused rather than silently filtering nothing."""
+    if not isinstance(filters, dict):
+        return filters or Filters()
+    known = [f.name for f in fields(Filters)]
+    unknown = sorted(set(filters) - set(known))
+    if unknown:
+        raise InvalidRequest(f"unknown filter(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    return Filters(**filters)
 
 
 def _date(name: str, value: str | None) -> datetime.date | None:
