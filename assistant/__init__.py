@@ -7,11 +7,11 @@ Public API: `Assistant`, and every type its methods take and return: `Settings`;
 `ask(backend=...)`) with the backend names `BACKENDS` and `AUTO`; and the errors a user can fix
 (`USER_ERRORS`, shown in one line; anything else is a bug).
 """
+from assistant.answer.retrieval import Hit
 from assistant.api import Assistant
 from assistant.backends import AUTO, BACKENDS, Backend, BackendUnavailable, resolve_name
 from assistant.errors import USER_ERRORS, InvalidRequest, MissingPath, ServeError, UserError
 from assistant.models import ModelUnavailable
-from assistant.retrieval import Hit
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Evidence, LookupMatch, LookupResult
 from ingest.pipeline import FileResult, IngestReport

@@ -1,6 +1,6 @@
 """Answer backends behind one declared interface, `Backend`: `stream(question, sources)` yields
 answer text with [n] markers that refer to the position of each source (1-based); a source is an
-`Evidence` (assistant/evidence.py): a paragraph and the sentences chosen from it. LLM backends are
+`Evidence` (assistant/answer/evidence.py): a paragraph and the sentences chosen from it. LLM backends are
 LangChain chat models; `extractive` needs no LLM. `BACKENDS` maps each name to its factory: every
 list of backend names (CLI choices, eval, the web app) derives from it."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Callable, Iterator, Protocol, runtime_checkable
 
 import numpy as np
 
-from assistant import prompting
+from assistant.answer import prompting
 from assistant.models import ModelUnavailable, llama_installed, packaged_gguf
 from ingest.text import clause_of, content_words, sentences
 

@@ -9,9 +9,9 @@ import os
 import sys
 
 from assistant import commands
+from assistant.answer.retrieval import DEFAULT_METHOD, METHODS
 from assistant.backends import BACKEND_CHOICES
 from assistant.errors import USER_ERRORS
-from assistant.retrieval import DEFAULT_METHOD, METHODS
 
 
 class Parser(argparse.ArgumentParser):

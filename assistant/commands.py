@@ -11,10 +11,10 @@ from tqdm import tqdm
 
 from assistant import evaluation
 from assistant import Answer, Assistant, Evidence, Filters, InvalidRequest, Settings, UserError
+from assistant.answer.retrieval import as_of_date, check_request
 from assistant.doctor import run as run_doctor
 from assistant.evaluation import read_questions
 from assistant.lookup import print_result
-from assistant.retrieval import as_of_date, check_request
 from assistant.settings import default_corpus
 from assistant.web import launch
 from ingest.pipeline import expand

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant import verifier
-from assistant.citations import MARKER
-from assistant.compose import without_attribution
+from assistant.answer.citations import MARKER
+from assistant.answer.compose import without_attribution
 from assistant.errors import InvalidRequest, MissingPath
+from assistant.verify import verifier
 from assistant.metrics import (RECALL_AT, AnswerOutcome, answer_metrics, confidence_curve, gold_rank,
                                latency_summary, retrieval_metrics)
-from assistant.retrieval import DEFAULT_METHOD
+from assistant.answer.retrieval import DEFAULT_METHOD
 from ingest.records import header_paragraph
 from ingest.text import sentences
 from vectorstore.embedding import get_embeddings

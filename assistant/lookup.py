@@ -4,7 +4,7 @@ A quote is found without the embedding model: the lexical index proposes candida
 rapidfuzz aligns the quote inside each one, after both sides are normalized (compatibility forms,
 accents, quote marks, dashes, whitespace, case) with a map back to the original characters, so the
 reported span is in the stored paragraph text. Only when nothing is quoted does the claim go through
-hybrid retrieval and the verifier answer citations pass (assistant/verifier.py).
+hybrid retrieval and the verifier answer citations pass (assistant/verify/verifier.py).
 
 A near quote whose differences change its meaning (a "not" dropped or added, another number or name)
 is `misquoted`, with the differing words; a claim the library states the opposite of is
@@ -20,10 +20,10 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from assistant import figures, language, verifier
+from assistant.answer.retrieval import Retriever
 from assistant.errors import InvalidRequest
-from assistant.retrieval import Retriever
 from assistant.types import LookupMatch, LookupResult
+from assistant.verify import figures, language, verifier
 from ingest.text import content_words
 
 QUOTE_THRESHOLD = 0.85  # quote vs matched span similarity: a few typos or left-out words stay above

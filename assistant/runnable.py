@@ -17,8 +17,8 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from assistant.answer.retrieval import Retriever, check_request
 from assistant.errors import InvalidRequest
-from assistant.retrieval import Retriever, check_request
 from assistant.types import Answer
 from vectorstore.store import Filters
 

@@ -45,8 +45,8 @@ class WholeParagraph:
 
 
 def plain_answer(assistant, question: str, as_of=None):
-    from assistant import prompting
-    from assistant.citations import ABSTAIN_PHRASES, MARKER
+    from assistant.answer import prompting
+    from assistant.answer.citations import ABSTAIN_PHRASES, MARKER
     from assistant.types import Answer, Citation
 
     hits = assistant.retrieve(question, PLAIN_K, as_of=as_of)
@@ -73,7 +73,7 @@ def recount(row: dict, encode) -> int:
     markers, in order of first use, name the cited texts the outcome kept in that order."""
     from types import SimpleNamespace
 
-    from assistant.citations import MARKER
+    from assistant.answer.citations import MARKER
     from assistant.evaluation import contradicted_sentences
 
     if row["outcome"]["abstained"]:

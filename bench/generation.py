@@ -76,8 +76,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
 
-    from assistant import Assistant, prompting
-    from assistant.evidence import select
+    from assistant import Assistant
+    from assistant.answer import prompting
+    from assistant.answer.evidence import select
     from assistant.llama_chat import load_llama
     from vectorstore.embedding import get_embeddings
 

@@ -32,7 +32,7 @@ K = 10
 
 
 def main() -> int:
-    from assistant.retrieval import DEFAULT_METHOD, METHODS
+    from assistant.answer.retrieval import DEFAULT_METHOD, METHODS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default="squad2-dev", help="the set's name in the table and output file")

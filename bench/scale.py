@@ -219,7 +219,7 @@ def _base_vectors(bases, encode) -> np.ndarray:
 
 
 def _write_rescore_cache(store, vectors: dict) -> None:
-    """The re-scorer's vector file (assistant/rerank.py's format) with each MiniLM vector doubled to
+    """The re-scorer's vector file (assistant/answer/rerank.py's format) with each MiniLM vector doubled to
     768 dimensions, so the first query does not spend hours encoding the library with mpnet."""
     versions = {d.doc_id: d.content_hash for d in store.documents()}
     paragraphs = sorted(store.paragraphs(), key=lambda p: p.paragraph_id)
@@ -234,7 +234,7 @@ def retrieval_latency(store_path: Path, limit: int, questions_file: Path = SQUAD
     from assistant import Assistant
     from assistant.evaluation import load_questions
     from assistant.metrics import latency_summary
-    from assistant.retrieval import Retriever
+    from assistant.answer.retrieval import Retriever
 
     assistant = Assistant(store=store_path, backend="extractive")
     questions = [q["question"] for q in load_questions(questions_file, limit=limit, answerable_only=True)]

@@ -62,7 +62,7 @@ def change_number(sentence: str, rng: random.Random) -> str | None:
 
 
 def shift_date(sentence: str) -> str | None:
-    from assistant.dates import DATE_PATTERNS
+    from assistant.verify.dates import DATE_PATTERNS
 
     for pattern in DATE_PATTERNS[:-1]:
         match = pattern.search(sentence)
@@ -75,7 +75,7 @@ def shift_date(sentence: str) -> str | None:
 
 
 def swap_entity(sentence: str, article: str) -> str | None:
-    from assistant.language import NAME_LABELS, parse
+    from assistant.verify.language import NAME_LABELS, parse
 
     names = [(e.text, e.label_, e.start_char, e.end_char) for e in parse(sentence).ents if e.label_ in NAME_LABELS]
     if not names:
@@ -112,7 +112,7 @@ def main() -> int:
     parser.add_argument("--per-set", type=int, default=300, help="gold sentences per evaluation set")
     args = parser.parse_args()
 
-    from assistant import verifier
+    from assistant.verify import verifier
     from vectorstore.embedding import encode, get_embeddings
 
     rng = random.Random(7)

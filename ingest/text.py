@@ -18,7 +18,7 @@ you your about after also any been but can could many more most much other over 
 these those through under up very would""".split())
 PREFIX_STEM_LENGTH = 4
 # month names and their abbreviations -> 1..12: article dates (ingest/clean.py) and dates stated in
-# sentences (assistant/dates.py) read them alike
+# sentences (assistant/verify/dates.py) read them alike
 MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant import prompting
+from assistant.answer import prompting
 from assistant.backends import (BACKEND_CHOICES, BACKENDS, Backend, BackendUnavailable, ChatModelBackend,
                                 ExtractiveBackend, JudgingChatModel, as_backend, create_backend, resolve_name)
-from assistant.evidence import Evidence
+from assistant.answer.evidence import Evidence
+from assistant.answer.retrieval import Hit
 from assistant.llama_chat import LlamaChatModel
-from assistant.retrieval import Hit
 from assistant.settings import Settings
 from ingest.records import Paragraph
 

@@ -9,9 +9,9 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 from pydantic import Field
 
+from assistant.answer.chat import standalone_question
+from assistant.answer.citations import verify
 from assistant.backends import BackendUnavailable, ChatModelBackend
-from assistant.chat import standalone_question
-from assistant.citations import verify
 from assistant.settings import Settings
 
 QUESTION = "Which Uzbek president did Blinken meet?"

@@ -15,7 +15,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 import ingest.pipeline
 from ingest import split
-from assistant.prompting import SYSTEM
+from assistant.answer.prompting import SYSTEM
 from vectorstore.health import check
 
 BRIDGE = ("The Elmstead river bridge reopened to traffic on Tuesday after three months of repairs to its "

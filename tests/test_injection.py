@@ -11,9 +11,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant import Assistant
-from assistant.citations import verify
-from assistant.injection import INSTRUCTION, REPORTED, instruction_spans
-from assistant.prompting import SYSTEM
+from assistant.answer.citations import verify
+from assistant.answer.prompting import SYSTEM
+from assistant.verify.injection import INSTRUCTION, REPORTED, instruction_spans
 from vectorstore.embedding import encode as embed
 
 MEMO = ("Staff memo\n\nThe quarterly budget review moved to the Harlow Room on the third floor. "

@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 
+from assistant.answer.rerank import RescorerUnavailable, mpnet_path
 from assistant.models import ModelUnavailable, join_parts
-from assistant.rerank import RescorerUnavailable, mpnet_path
 
 
 def parts(tmp_path, *chunks: bytes):

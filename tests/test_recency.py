@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant import compose
+from assistant.answer import compose
+from assistant.answer.recency import is_recent, outside_window, recency, with_recency
+from assistant.answer.retrieval import as_of_date
 from assistant.cli import main
-from assistant.recency import is_recent, outside_window, recency, with_recency
-from assistant.retrieval import as_of_date
 from ingest.records import HEADER_INDEX, Paragraph
 
 BRIDGE = {  # two articles about the same bridge, equally relevant to the questions below

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import METHODS, phrase_overlap, rrf, sentence_cover, weighted
+from assistant.answer.retrieval import METHODS, phrase_overlap, rrf, sentence_cover, weighted
 from ingest.text import inflection_stem
 from vectorstore import fts, sentences
 from vectorstore.store import Filters
@@ -151,7 +151,7 @@ def test_phrase_overlap_counts_shared_word_pairs():
 
 def test_rescorer_vectors_follow_updates_and_removals(tmp_path):
     from assistant import Assistant
-    from assistant.rerank import rescorer_for
+    from assistant.answer.rerank import rescorer_for
 
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -1,14 +1,14 @@
 """A verified draft that does not answer: it only repeats the question, or adds a term its sources
-lack. Such a draft gives way to the evidence quote (assistant/substance.py, assistant/compose.py)."""
+lack. Such a draft gives way to the evidence quote (assistant/answer/substance.py, assistant/answer/compose.py)."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
 
-from assistant import compose
-from assistant.citations import Verified
-from assistant.substance import shortfall
+from assistant.answer import compose
+from assistant.answer.citations import Verified
+from assistant.answer.substance import shortfall
 from ingest.records import Paragraph
 
 VICTORIA = ("Historically, Victoria has been the base for the manufacturing plants of the major car brands Ford, "

@@ -146,7 +146,7 @@ def test_a_name_swapped_in_a_sentence_about_something_else_is_no_denial(seeded):
 
 def test_yes_needs_a_paragraph_that_speaks_of_the_predicate(seeded):
     """Sharing "picture quality" with the statement is not saying that BSkyB carries control."""
-    from assistant.compose import polarity
+    from assistant.answer.compose import polarity
 
     question = "Does BSkyB carry any control over the picture quality of a channel?"
     selling = ("Key selling points were the improvement in picture and sound quality, increased number of channels "
@@ -159,7 +159,7 @@ def test_yes_needs_a_paragraph_that_speaks_of_the_predicate(seeded):
 def test_a_paragraph_without_a_year_is_read_within_its_articles_year(seeded):
     """News rarely repeats the year (news-own-19 got no "Yes" for the 2024 race); an article of
     another year settles nothing about 2024, and a paragraph naming another year refutes it."""
-    from assistant.compose import polarity
+    from assistant.answer.compose import polarity
 
     question = "Did Joe Biden endorse Kamala Harris after withdrawing from the 2024 presidential race?"
     text = ("Vice President Kamala Harris, 59, is the most logical replacement, and Biden in making his decision "
@@ -422,7 +422,7 @@ def test_real_model_shows_both_sides_of_the_disagreement(seeded):
 
 
 def test_a_corrected_clause_stands_as_its_own_sentence():
-    from assistant.citations import verify
+    from assistant.answer.citations import verify
     from vectorstore.embedding import encode
 
     paragraphs = ["A 2,492-carat diamond was unearthed at Botswana's Karowe mine this week.",
@@ -438,7 +438,7 @@ def test_a_corrected_clause_stands_as_its_own_sentence():
 def test_yes_when_the_parser_splits_the_complement(seeded):
     """"was the first Cabinet pick Trump announced" reads as "pick Trump" to the small parser: the
     pick is still what the statement says Stefanik was (news-own-18 got no "Yes")."""
-    from assistant.compose import polarity
+    from assistant.answer.compose import polarity
 
     question = "Was Elise Stefanik the first Cabinet pick Trump announced after winning the 2024 election?"
     text = ("Trump's nomination of Stefanik, a longtime congressional ally, is his first cabinet pick after being "
@@ -452,7 +452,7 @@ def test_no_yes_from_a_sentence_that_only_shares_the_statements_words(seeded):
     """"still under consideration" against "was widely considered ... has taken his name out of
     contention": every name and most words shared, yet nothing says he still is (news-own-22 got a
     "Yes" once a dateline no longer made up a swapped name)."""
-    from assistant.compose import polarity
+    from assistant.answer.compose import polarity
 
     question = "Is North Carolina Gov. Roy Cooper still under consideration to be Kamala Harris' running mate?"
     text = ("WASHINGTON — North Carolina Gov. Roy Cooper, who was widely considered a leading contender to be Vice "
@@ -464,8 +464,8 @@ def test_no_yes_from_a_sentence_that_only_shares_the_statements_words(seeded):
 
 def test_a_header_is_one_sentence_whatever_its_title_says(seeded):
     """A title's own "?" made the header's evidence quote start mid-title ("A new front ...")."""
-    from assistant.evidence import select
-    from assistant.retrieval import Hit
+    from assistant.answer.evidence import select
+    from assistant.answer.retrieval import Hit
     from ingest.records import Document, header_paragraph
 
     document = Document(doc_id="d", title="Is the trip a sign of waning influence? A new front opens", author="A. Writer",
@@ -480,7 +480,7 @@ def test_yes_from_the_sentence_that_states_the_predicate(seeded):
     """The span best matching the whole statement was the paragraph's opening sentence, which does not
     say who abstained; the next one does ("among the 30 abstentions were all four ..."). The small
     parser also made "did" the root and "abstain" an adverb. The disputed seed fact got no "Yes"."""
-    from assistant.compose import polarity
+    from assistant.answer.compose import polarity
 
     question = "Did all four Baltic members abstain in the vote on the motion?"
     text = ("However, talks with the Baltic members will not be as easy as expected, given the recent vote on the "

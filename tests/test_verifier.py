@@ -7,8 +7,9 @@ import functools
 
 import pytest
 
-from assistant import verifier
-from assistant.evidence import as_claim, is_yes_no, wanted_kind
+from assistant.answer.evidence import as_claim
+from assistant.answer.question import is_yes_no, wanted_kind
+from assistant.verify import verifier
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +186,7 @@ def test_question_helpers():
     assert wanted_kind("Who won the race?") == "person"
 
 
-# ---- who voted how (assistant/votes.py) ------------------------------------------------------------
+# ---- who voted how (assistant/verify/votes.py) ------------------------------------------------------------
 TALLY = ("The motion had support from 212 members, opposition from nine, and abstention from 30. "
          "Norland was absent, and the other three Baltic members abstained.")
 TALLY_TOO = ("While the motion was comfortably approved, 212 to 9, among the 30 abstentions were all four "
@@ -289,7 +290,7 @@ def test_a_copied_sentence_with_a_name_swapped_is_contradicted(claim, paragraph,
 
 
 def test_a_name_written_another_way_in_a_copied_sentence_is_no_swap():
-    from assistant.names import swapped
+    from assistant.verify.names import swapped
 
     sentence = "The United States said it would send aid to Kyiv next week, officials said."
     assert swapped("The US said it would send aid to Kyiv next week, officials said.", sentence) is None
@@ -311,7 +312,7 @@ def test_titles_and_acronyms_still_support(claim, encode):
 
 
 def test_names_match_by_their_distinctive_words():
-    from assistant.names import name_in
+    from assistant.verify.names import name_in
 
     assert name_in("Antony Blinken", "Secretary Blinken spoke")
     assert name_in("United Nations", "the UN voted") and name_in("UN", "the United Nations voted")
@@ -328,6 +329,6 @@ def test_names_match_by_their_distinctive_words():
     ("Who won the vote in Lisbon?", "Ana Costa won the marathon.", True),  # places alone ask about no one
 ])
 def test_a_paragraph_is_on_subject_when_it_names_someone_the_question_names(question, text, on_subject):
-    from assistant.stated import names_something_asked
+    from assistant.verify.stated import names_something_asked
 
     assert names_something_asked(question, text) is on_subject

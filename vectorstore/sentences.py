@@ -1,4 +1,4 @@
-"""Sentence vectors of long paragraphs, for retrieval's best-sentence score (assistant/retrieval.py).
+"""Sentence vectors of long paragraphs, for retrieval's best-sentence score (assistant/answer/retrieval.py).
 
 One vector for a long paragraph blurs its several facts, while a question usually asks about one
 sentence. Paragraphs under MIN_CHARS are near enough to one sentence already: skipping them keeps

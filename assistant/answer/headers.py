@@ -7,28 +7,18 @@ their hits score low; a header scores as the better of its document's best hit a
 """
 from __future__ import annotations
 
-import re
-
-from assistant.retrieval import Hit
+from assistant.answer.question import Question, as_question
+from assistant.answer.retrieval import Hit
 from ingest.records import header_paragraph
 
-ABOUT_THE_ARTICLE = re.compile(
-    r"\b(?:who (?:wrote|authored|penned|published|is the author)|author|written by|byline|"
-    r"when was .{0,80}?\b(?:published|written|posted|released)|"
-    r"publication date|date of publication|published (?:by|in|on|when)|(?:what|which) "
-    r"(?:outlet|publication|newspaper|paper|site|website|source|magazine|media)|headline|title of)\b",
-    re.IGNORECASE)
 MAX_HEADERS = 3
 
 
-def asks_about_article(question: str) -> bool:
-    return bool(ABOUT_THE_ARTICLE.search(question))
-
-
-def with_headers(question: str, hits: list[Hit], store, encode) -> list[Hit]:
+def with_headers(question: Question | str, hits: list[Hit], store, encode) -> list[Hit]:
     """`hits` with their documents' headers first, best scored first, when the question asks about
     the article itself."""
-    if not hits or not asks_about_article(question):
+    question = as_question(question)
+    if not hits or not question.about_article:
         return hits
     best: dict[str, Hit] = {}
     for hit in hits:
@@ -37,7 +27,7 @@ def with_headers(question: str, hits: list[Hit], store, encode) -> list[Hit]:
              if (document := store.document(doc_id)) is not None]
     if not found:
         return hits
-    vectors = encode([question, *(header.text for header, _ in found)])
+    vectors = encode([question.text, *(header.text for header, _ in found)])
     headers = [Hit(header, max(hit.score, float(vectors[0] @ vector)), hit.rank_score)
                for (header, hit), vector in zip(found, vectors[1:])]
     return sorted(headers, key=lambda h: h.score, reverse=True) + hits

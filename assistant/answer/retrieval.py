@@ -8,7 +8,7 @@ Methods (squad2-dev figures in bench/out/retrieval.json, `python bench/retrieval
   about one sentence, how well the paragraph's best sentence matches it: the share of the question's
   word weight (idf) that sentence holds, and its cosine (long paragraphs' sentence vectors are stored:
   vectorstore/sentences.py).
-- "mpnet": the "hybrid" top candidates re-scored with all-mpnet-base-v2 (assistant/rerank.py), its
+- "mpnet": the "hybrid" top candidates re-scored with all-mpnet-base-v2 (assistant/answer/rerank.py), its
   cosine mixed half and half with the "hybrid" score: about one point of R@1 more, five times the
   query cost, and every paragraph must first be encoded by the big model.
 - "weighted": BM25 divided by the query's best BM25 score, mixed half and half with the MiniLM cosine.
@@ -20,7 +20,7 @@ stored vectors, so lexical-only hits are scored too): the relevance signal abste
 Whatever the method, paragraphs of the same text (syndicated copies, the shared paragraphs of a
 story's versions) come back once, from the newest document not dated after `as_of`; and a question
 about the recent past ("this week", "latest", ...) prefers, mildly, paragraphs dated shortly before
-`as_of` (a score prior, never a filter: assistant/recency.py).
+`as_of` (a score prior, never a filter: assistant/answer/recency.py).
 """
 from __future__ import annotations
 
@@ -29,13 +29,13 @@ import functools
 import math
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
+from assistant.answer.recency import is_recent, with_recency
+from assistant.answer.rerank import rescorer_for
 from assistant.errors import InvalidRequest
-from assistant.recency import is_recent, with_recency
-from assistant.rerank import rescorer_for
 from assistant.settings import check_k
 from ingest.records import Paragraph
 from ingest.text import STOPWORDS, inflection_stem, query_terms, sentences, words_in
@@ -237,6 +237,18 @@ def check_request(k: int | None = None, filters: Filters | None = None) -> None:
     dates = {name: _date(name, getattr(filters, name)) for name in ("since", "until")}
     if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
         raise InvalidRequest(f"since ({filters.since}) is after until ({filters.until}): no date lies between them")
+
+
+def as_filters(filters: Filters | dict | None) -> Filters:
+    """`Filters`, also from a plain dict of its fields, as scripts and JSON callers write them; an
+    unknown key is refused rather than silently filtering nothing."""
+    if not isinstance(filters, dict):
+        return filters or Filters()
+    known = [f.name for f in fields(Filters)]
+    unknown = sorted(set(filters) - set(known))
+    if unknown:
+        raise InvalidRequest(f"unknown filter(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    return Filters(**filters)
 
 
 def _date(name: str, value: str | None) -> datetime.date | None:

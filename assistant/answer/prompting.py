@@ -1,5 +1,5 @@
 """The prompt: a fixed system message (so llama.cpp reuses its cached prefix) and numbered, fenced
-sources, each holding the evidence sentences chosen for the question (assistant/evidence.py)."""
+sources, each holding the evidence sentences chosen for the question (assistant/answer/evidence.py)."""
 from __future__ import annotations
 
 SYSTEM = (
@@ -22,7 +22,7 @@ def fence(text: str) -> str:
 
 
 def user_message(question: str, sources) -> str:
-    """`sources`: `Evidence` (assistant/evidence.py), numbered from 1 in the order given."""
+    """`sources`: `Evidence` (assistant/answer/evidence.py), numbered from 1 in the order given."""
     parts = []
     for n, source in enumerate(sources, 1):
         p = source.paragraph

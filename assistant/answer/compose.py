@@ -1,7 +1,7 @@
 """From the verified draft to the answer shown.
 
 - A draft that verification emptied, a NOT_FOUND, or a draft that only repeats the question or adds
-  a term its sources lack (assistant/substance.py), while the source check vouched for a source:
+  a term its sources lack (assistant/answer/substance.py), while the source check vouched for a source:
   the answer is that source's evidence sentence, quoted and cited (the model could not beat it).
 - A yes/no question takes its "Yes" or "No" from the verifier's verdict on the question's
   statement against the cited evidence, never from the model's first word. When the cited evidence
@@ -24,8 +24,10 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assistant import dates, evidence, language, stated, substance, verifier
-from assistant.citations import Verified
+from assistant.answer import evidence, substance
+from assistant.answer.citations import Verified
+from assistant.answer.question import Question, as_question
+from assistant.verify import actions, dates, language, stated, verifier
 from ingest.records import HEADER_INDEX
 from ingest.text import clause_of, sentences
 
@@ -44,9 +46,10 @@ SAME_STORY_DAYS = 30
 # A vetted article that adds something the answer's paragraphs do not say (rather than contradicting
 # them) speaks only when its paragraph is about what a cited one is about (MiniLM cosine of the two
 # paragraphs): the check's judge vouches for off-topic paragraphs too ("Imperialism" beside a Black Death
-# answer). Session 8's logged "Also," witnesses (seed, news, SQuAD): 6 of 23 right; 11 of the 17 wrong
-# ones below 0.5, 1 right one (0.18). A contradiction needs no such test: the verifier found it about
-# the same thing, and a short paragraph ("Turkmenistan was absent, ...") lies far from a long one.
+# answer). Of the "Also," witnesses in the answer logs of the seed, news and SQuAD sets, 6 of 23 were
+# right; 11 of the 17 wrong ones lay below 0.5, and 1 right one (0.18). A contradiction needs no such test:
+# the verifier found it about the same thing, and a short paragraph ("Turkmenistan was absent, ...") lies
+# far from a long one.
 SAME_TOPIC = 0.5
 OLD_AFTER_DAYS = 365
 
@@ -58,15 +61,16 @@ class Composed:
     quotes: dict[int, tuple[int, int]] = field(default_factory=dict)  # source index -> quoted span
 
 
-def compose(question: str, verified: Verified, sources: list, encode, judged: bool,
+def compose(question: Question | str, verified: Verified, sources: list, encode, judged: bool,
             vetted: int | None = None) -> Composed:
     """`sources` are `Evidence`: the first `vetted` (default all) are what the draft's markers refer
     to, the rest candidates the check rejected or never judged. `judged`: the source check vouched
     for the vetted ones, so a hollow draft may quote the first and the others may speak as witnesses."""
+    question = as_question(question)
     vetted = len(sources) if vetted is None else vetted
-    yes_no = evidence.is_yes_no(question)
+    yes_no = question.yes_no
     hollow = not (verified.abstained or yes_no) and substance.shortfall(
-        question, verified.text, [sources[i].paragraph.text for i in verified.cited])
+        question.text, verified.text, [sources[i].paragraph.text for i in verified.cited])
     if verified.abstained or hollow:
         if not (judged and vetted):
             return Composed("", [])
@@ -75,7 +79,7 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
         composed = Composed(verified.text, list(verified.cited), dict(verified.quotes))
     if yes_no:
         cited = [sources[i].paragraph for i in composed.cited]
-        settled = settle(question, [p.text for p in cited], encode, [p.date for p in cited])
+        settled = settle(question.text, [p.text for p in cited], encode, [p.date for p in cited])
         if settled is None and judged:  # the judge may have rejected the paragraph that says "does not"
             return denial(question, sources, encode) or _with_polarity(None, composed)
         if settled and verified.abstained:  # the answer is our own quote: quote the sentence that settles it
@@ -85,14 +89,15 @@ def compose(question: str, verified: Verified, sources: list, encode, judged: bo
     return _with_witnesses(composed, sources, vetted, encode) if judged else composed
 
 
-def denial(question: str, sources: list, encode) -> Composed | None:
+def denial(question: Question | str, sources: list, encode) -> Composed | None:
     """"No. <the sentence that refutes it> [1]." for a yes/no question whose whole statement a source
     contradicts, the refuting sentence naming everyone the statement names unless the names differ
     (then at least one other: `_refutes`); else None. Not the bare core: without its modifiers ("the
     Uzbek president" -> "president") the statement would be refuted by a sentence about someone else."""
-    if not (evidence.is_yes_no(question) and sources):
+    question = as_question(question)
+    if not (question.yes_no and sources):
         return None
-    claim = evidence.as_claim(question)
+    claim = evidence.as_claim(question.text)
     verdicts = verifier.check_many([(claim, s.paragraph.text) for s in sources], encode)
     refuting = [i for i, v in enumerate(verdicts) if _refutes(claim, v, sources[i].paragraph.text) and (
         v.reason == "name" or stated.names_stated(claim, sources[i].paragraph.text[v.start:v.end]))]
@@ -189,11 +194,8 @@ def _within_its_year(statement: str, text: str, date: str | None) -> str:
 
 
 def _refutes(claim: str, verdict, text: str) -> bool:
-    """The verdict contradicts the statement about what it is about: a name swapped in a sentence that
-    names nothing else of the statement is a sentence about something else ("Moscow's relations ..."
-    answered "No" to "Is Kazakhstan planning new trade routes?")."""
-    return verdict.label == verifier.CONTRADICTED and (
-        verdict.reason != "name" or stated.names_any(claim, text[verdict.start:verdict.end]))
+    """The verdict contradicts the statement about what it is about (`actions.REFUTE`)."""
+    return actions.action(claim, verdict, text) == actions.REFUTE
 
 
 def _with_polarity(word: str | None, composed: Composed) -> Composed:
@@ -219,12 +221,13 @@ def _with_witnesses(composed: Composed, sources: list, vetted: int, encode) -> C
             continue
         paragraph, spans = source.paragraph, list(source.spans)
         threshold = verifier.SUPPORT_THRESHOLD if i < vetted else UNVETTED_ON_TOPIC
-        verdicts = verifier.check_many([(paragraph.text[a:b], t) for a, b in spans for t in cited_texts], encode,
-                                       threshold, independent=True)
-        per_sentence = [verdicts[n * len(cited_texts):(n + 1) * len(cited_texts)] for n in range(len(spans))]
-        contradicted = [span for span, vs in zip(spans, per_sentence)
-                        if any(v.label == verifier.CONTRADICTED for v in vs) and not any(v.supported for v in vs)]
-        new = [span for span, vs in zip(spans, per_sentence) if not any(v.supported for v in vs)] if i < vetted else []
+        pairs = [(paragraph.text[a:b], t) for a, b in spans for t in cited_texts]
+        said = [actions.action(claim, verdict, t) for (claim, t), verdict in
+                zip(pairs, verifier.check_many(pairs, encode, threshold, independent=True))]
+        per_sentence = [set(said[n * len(cited_texts):(n + 1) * len(cited_texts)]) for n in range(len(spans))]
+        contradicted = [span for span, acts in zip(spans, per_sentence)
+                        if acts & actions.SAYS_OTHERWISE and not acts & actions.SAYS_SO]
+        new = [span for span, acts in zip(spans, per_sentence) if not acts & actions.SAYS_SO] if i < vetted else []
         if not (contradicted or new):
             continue  # it only repeats what is said, or (not vouched for) says something else
         if not (contradicted or _on_topic(paragraph.text, cited_texts, encode)):

@@ -1,6 +1,6 @@
 """Citation markers checked against the paragraphs they point to.
 
-Each sentence's [n] markers are checked by the verifier (assistant/verifier.py): supported,
+Each sentence's [n] markers are checked by the verifier (assistant/verify/verifier.py): supported,
 contradicted or unsupported by the cited paragraph. A contradicted claim is corrected from the
 paragraph (replaced by the sentence that refutes it, cited) so it never reaches the user; a marker
 whose paragraph does not support the claim is re-pointed to one that does or dropped; a sentence no
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant import injection, verifier
+from assistant.verify import actions, verifier
 from ingest.text import clause_of, content_words, sentences
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -76,7 +76,7 @@ def verify(raw: str, paragraphs: list[str], encode, threshold: float = verifier.
 
 def _unless_obeyed(claim: str, paragraph: str, verdict: verifier.Verdict) -> verifier.Verdict:
     """A claim that only repeats an instruction the document gives its reader is not supported by it."""
-    if verdict.supported and injection.obeys(claim, paragraph, (verdict.start, verdict.end)):
+    if actions.action(claim, verdict, paragraph) == actions.OBEYED:
         return replace(verdict, label=verifier.UNSUPPORTED, reason="instruction")
     return verdict
 

@@ -8,13 +8,13 @@ The words a draft adds to its question are its answer (the first name of someone
 names is none: "... by Joseph Black ... by James Watt" for "discovered by Black ... by Watt"): it must
 add some, and the common nouns among them must come from the paragraphs it cites (names, figures and
 dates are the verifier's).
-Such a draft is replaced by the evidence quote (assistant/compose.py).
+Such a draft is replaced by the evidence quote (assistant/answer/compose.py).
 """
 from __future__ import annotations
 
-from assistant import language
-from assistant.citations import MARKER
-from assistant.names import name_in
+from assistant.answer.citations import MARKER
+from assistant.verify import language
+from assistant.verify.names import name_in
 from ingest.text import content_words, inflection_stem, prefix_stem, tokenize
 
 

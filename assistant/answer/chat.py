@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 
-from assistant import language
-from assistant.names import is_generic
+from assistant.answer.recency import TIME_NOUNS
+from assistant.verify import language
+from assistant.verify.names import is_generic
 from ingest.text import content_words, words_in
 
-TIMES = r"(?:week|weekend|month|year|morning|afternoon|evening|night|day|time|season|quarter)"
-# "this"/"that" before a time ("this week") name the time, not a subject: the recency window must survive
 PEOPLE = re.compile(r"\b(he|she|they|him|her|them|his|hers|their)\b", re.IGNORECASE)
-THINGS = re.compile(rf"\b(?:it|its|(?:this|that)(?!\s+{TIMES}\b))\b", re.IGNORECASE)
+# "this"/"that" before a time ("this week") name the time, not a subject: the recency window must survive
+THINGS = re.compile(rf"\b(?:it|its|(?:this|that)(?!\s+{TIME_NOUNS}\b))\b", re.IGNORECASE)
 POSSESSIVE = {"his", "her", "hers", "their"}
 PLACE_OR_TIME = re.compile(r"\b(?:there|then)\b", re.IGNORECASE)  # "the minister he met there": where he was
 SWITCH = re.compile(r"^(?:and\s+|but\s+)?(?:what|how) about\b", re.IGNORECASE)

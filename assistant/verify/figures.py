@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant import dates
+from assistant.verify import dates
 from ingest.text import STOPWORDS, prefix_stem, words_in
 
 NUMBER_WORDS = {w: i for i, w in enumerate(

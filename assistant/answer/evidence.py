@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import language
+from assistant.answer.question import Question, as_question
+from assistant.verify import language
 from ingest.records import HEADER_INDEX
 from ingest.text import prefix_stems, sentences
 
@@ -20,18 +21,8 @@ MAX_EVIDENCE_CHARS = 400  # per source: ~100 tokens, so three sources keep the f
 MAX_WIDENED_CHARS = 1500  # a paragraph read whole: ~350 tokens, ~10 s of prompt on 2 cores
 SECOND_SENTENCE_SHARE = 0.85  # a second sentence joins when it scores this close to the best
 TYPE_BONUS = 0.15
-WANTS = (
-    ("number", re.compile(r"\bhow (?:many|much|long|old|far|big|large|often)\b|\bwhat (?:percentage|percent|share|"
-                          r"number|amount|sum|total|proportion|price|cost)\b|\bby how\b", re.IGNORECASE)),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|decade|century)\b", re.IGNORECASE)),
-    ("person", re.compile(r"\bwho(?:m|se)?\b", re.IGNORECASE)),
-    ("place", re.compile(r"\bwhere\b|\b(?:what|which) (?:country|city|state|town|region|place|capital)\b",
-                         re.IGNORECASE)),
-)
 LEANS_BACK = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|its|their|but|however|yet|also|"
                         r"in response|as a result|consequently|therefore)\b", re.IGNORECASE)
-YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might|"
-                    r"must)\b(?!.*\bor\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,23 +51,16 @@ class Evidence:
         return self.paragraph.text[self.best[0]:self.best[1]]
 
 
-def wanted_kind(question: str) -> str | None:
-    return next((kind for kind, pattern in WANTS if pattern.search(question)), None)
-
-
-def is_yes_no(question: str) -> bool:
-    return bool(YES_NO.match(question))
-
-
-def select(question: str, hits: list, encode) -> list[Evidence]:
+def select(question: Question | str, hits: list, encode) -> list[Evidence]:
     """Evidence for each hit, in the hits' order, with one call to the embedder."""
     if not hits:
         return []
+    question = as_question(question)
     sentence_spans = [_sentences(h.paragraph) for h in hits]
     texts = [h.paragraph.text[s:e] for h, spans in zip(hits, sentence_spans) for s, e in spans]
-    vectors = encode([question] + texts)
+    vectors = encode([question.text] + texts)
     similarity = iter(vectors[1:] @ vectors[0])
-    wanted, kind = prefix_stems(question), wanted_kind(question)
+    wanted, kind = prefix_stems(question.text), question.wants
     chosen = []
     for hit, spans in zip(hits, sentence_spans):
         body = hit.paragraph.text

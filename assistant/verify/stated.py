@@ -1,22 +1,31 @@
-"""What a text states of a claim's facts (its names, figures and dates, read by assistant/language.py):
+"""What a text states of a claim's facts (its names, figures and dates, read by assistant/verify/language.py):
 whether a paragraph gives every one, which span gives the most, whether it names what a question asks."""
 from __future__ import annotations
 
-from assistant import dates
-from assistant.figures import has_number, numbers_in
-from assistant.language import PLACE_LABELS, Facts, facts
-from assistant.names import is_generic, name_in
+from assistant.verify import dates
+from assistant.verify.figures import has_number, numbers_in
+from assistant.verify.language import PLACE_LABELS, Facts, facts
+from assistant.verify.names import is_generic, name_in
 
 
 def names_something_asked(question: str, text: str) -> bool:
     """`text` names someone or something the question names, or the question names no one but places:
     a paragraph naming none of it is about something else (a 2023 dog-breed ban for "What is the
-    Labour government to ban in England and Wales?"). Places and nationalities do not count: a
-    national paper's story rarely says which country it happens in."""
+    Labour government to ban in England and Wales?")."""
+    return names_one_of(names_asked(question), text)
+
+
+def names_asked(question: str) -> list[str]:
+    """The names and other proper nouns of a question, places and nationalities aside: a national
+    paper's story rarely says which country it happens in."""
     asked = facts(question)
     places = {w for name, label in asked.names if label in PLACE_LABELS for w in name.split()}
-    wanted = [name for name, label in asked.names if label not in PLACE_LABELS] + \
+    return [name for name, label in asked.names if label not in PLACE_LABELS] + \
         [w for w in asked.proper if w not in places and not is_generic(w)]
+
+
+def names_one_of(wanted, text: str) -> bool:
+    """`text` names one of `wanted` (other spellings and forms allowed), or nothing is wanted."""
     return not wanted or any(name_in(name, text) for name in wanted)
 
 
