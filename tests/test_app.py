@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from assistant import Answer, Citation, Evidence
+from assistant.citations import MARKER
 from assistant.web import launch, render
 from assistant.web.backend_choice import BackendChoice
 from assistant.web.chat import ChatTab, example_questions
@@ -31,7 +32,7 @@ def test_ask_api_answers_with_citations(client):
     answer = client.predict(QUESTION, [], "extractive", 5, api_name="/ask")
     assert not answer["abstained"]
     assert any("Mirziyoyev" in c["text"] for c in answer["citations"])
-    assert {str(c["n"]) for c in answer["citations"]} == set(render.MARKER.findall(answer["answer"]))
+    assert {str(c["n"]) for c in answer["citations"]} == set(MARKER.findall(answer["answer"]))
 
 
 @pytest.mark.timeout(180)
