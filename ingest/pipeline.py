@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
@@ -258,10 +257,9 @@ def _encode(pending: list[_Planned], embed) -> tuple[dict[str, object], tuple[li
 def _prune(store: IngestStore, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:
     """Remove documents whose file is gone, or whose record vanished from a file read in this run."""
     for doc in store.documents():
-        file = re.sub(r"#\d+$", "", doc.location)  # "#n" marks a .jsonl record; a file name may hold "#"
         if doc.location in present:
             continue
-        if not Path(file).exists() or file in read_files:
+        if not Path(doc.file).exists() or doc.file in read_files:
             store.remove(doc.doc_id)
             _record(report, FileResult(doc.location, "removed", doc_id=doc.doc_id), progress)
 
