@@ -203,6 +203,26 @@ def test_streamed_updates_leave_the_question_box_alone():
     assert len(updates) > 2 and all(box != "" for _, _, box in updates[1:])
 
 
+class AbstainingAssistant(StreamingAssistant):
+    """The chat tab's view of an abstention after the source check: `verdict` is its last Evidence status."""
+
+    def __init__(self, verdict: str):
+        self.verdict = verdict
+
+    def stream(self, question, **_):
+        yield Evidence("checking", [citation(1, "Beetles glow at night.", "Glowing beetles")])
+        yield Evidence(self.verdict, [])
+        yield Answer(question=question, answer="The library does not say.", abstained=True, backend="extractive")
+
+
+@pytest.mark.parametrize("verdict, shown", [("rejected", True), ("kept", False)])
+def test_an_abstention_keeps_the_evidence_on_screen_only_when_the_check_rejected_it(verdict, shown):
+    tab = ChatTab(AbstainingAssistant(verdict), BackendChoice(["extractive"], "extractive"))
+    turns = list(tab.respond(QUESTION, [], "auto", 5, False, ""))[-1][1]
+    assert turns[-1]["html"].startswith('<div class="evidence" data-state="rejected">') is shown
+    assert ("Glowing beetles" in turns[-1]["html"]) is shown  # the sources chosen, under the verdict
+
+
 def test_sources_name_a_header_citation_as_the_article_details_not_paragraph_zero():
     header = dataclasses.replace(citation(1, "The article was written by A."), paragraph_id="doc-1#header",
                                  paragraph_index=HEADER_INDEX, author=None, date=None)
