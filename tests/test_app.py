@@ -10,6 +10,7 @@ import pytest
 from assistant import Answer, Citation, Evidence
 from assistant.citations import MARKER
 from assistant.web import launch, render
+from assistant.web.api import AskApi
 from assistant.web.backend_choice import BackendChoice
 from assistant.web.chat import ChatTab, example_questions
 from ingest import uploads
@@ -49,6 +50,34 @@ def test_ask_api_follow_up_uses_history(client):
 def test_ask_api_abstains_off_topic(client):
     answer = client.predict("What is the capital of Australia?", [], "extractive", 5, api_name="/ask")
     assert answer["abstained"] and not answer["citations"]
+
+
+@pytest.mark.timeout(180)
+def test_ask_api_takes_filters_and_as_of_like_the_chat(client):
+    assert client.predict(QUESTION, [], "extractive", 5, {"until": "1990-12-31"}, None, api_name="/ask")["abstained"]
+    assert not client.predict(QUESTION, [], "extractive", 5, None, "2024-06-01", api_name="/ask")["abstained"]
+    with pytest.raises(Exception, match="unknown filter"):
+        client.predict(QUESTION, [], "extractive", 5, {"publisher": "x"}, None, api_name="/ask")
+
+
+def test_ask_api_refuses_malformed_filters_and_days_in_one_line(fresh, tmp_path):
+    import gradio as gr
+
+    (tmp_path / "beetles.txt").write_text("Beetles glow at night in the forests of Borneo, a survey found.\n")
+    assert fresh.ingest([tmp_path / "beetles.txt"]).ok
+    api = AskApi(fresh, BackendChoice(["extractive"], "extractive"))
+    question = "Where do beetles glow at night?"
+    assert not api.ask(question, [], "extractive", 5, {"source": None}, "")["abstained"]
+    assert api.ask(question, [], "extractive", 5, {"doc_id": "another-document"}, None)["abstained"]
+    for filters, as_of, message in [("since 2024", None, "filters must be an object"),
+                                    ({"since": 2024}, None, "filter 'since' must be a string"),
+                                    ({"since": "2024-02-30"}, None, "since must be a real date"),
+                                    (None, 20240601, "as_of must be a date"),
+                                    (None, "last week", "as_of must be a real date")]:
+        with pytest.raises(gr.Error, match=message):
+            api.ask(question, [], "extractive", 5, filters, as_of)
+        with pytest.raises(gr.Error, match=message):
+            list(api.ask_stream(question, [], "extractive", 5, filters, as_of))
 
 
 def test_ui_events_are_not_public_api(client):
