@@ -32,7 +32,8 @@ from ingest.text import clause_of, sentences
 MARKER_RUN = re.compile(rf"(?:\s*{ANY_MARKER})*")  # the markers that follow one
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
 # what compose adds around the sources' words: "No. ", "(according to a 2021 ... article)", 'Also, X says: "'
-ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:' + ANY_MARKER + r')*\s*[.!?]?\s*$)')
+ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "'
+                         rf'|"(?=\s*(?:{ANY_MARKER})*\s*[.!?]?\s*$)')
 MAX_WITNESSES = 2
 # An unvetted source contradicts the answer only about the same thing; its sentence and the cited
 # paragraph often word it differently ("all five ... abstentions" / "the other four ... abstained"),
