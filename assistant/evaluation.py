@@ -6,14 +6,13 @@ metrics of assistant/metrics.py; the command line (assistant/cli.py) passes it p
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.answer.citations import MARKER
+from assistant.answer.citations import MARKER, marker_numbers, without_markers
 from assistant.answer.compose import without_attribution
 from assistant.errors import InvalidRequest, MissingPath
 from assistant.verify import verifier
@@ -72,7 +71,7 @@ def outcome(question: dict, answer, encode) -> AnswerOutcome:
     """One answered question as the metrics see it, its shown sentences checked by the verifier."""
     return AnswerOutcome(
         answerable=question["answerable"], abstained=answer.abstained,
-        answer=re.sub(r"\s*\[\d+\]", "", answer.answer), cited=tuple(c.text for c in answer.citations),
+        answer=without_markers(answer.answer), cited=tuple(c.text for c in answer.citations),
         answers=tuple(question["answers"]), gold=question.get("paragraph_text", ""), confidence=answer.confidence,
         answers_all=tuple(question.get("answers_all", ())),
         contradicted=0 if answer.abstained else contradicted_sentences(answer, encode))
@@ -82,8 +81,8 @@ def contradicted_sentences(answer, encode) -> int:
     """Sentences of the answer that contradict a paragraph they cite."""
     by_n = {c.n: c.text for c in answer.citations}
     shown = [answer.answer[s:e] for s, e in sentences(answer.answer)]
-    pairs = [(i, without_attribution(MARKER.sub("", sentence)), by_n[int(n)]) for i, sentence in enumerate(shown)
-             for group in MARKER.findall(sentence) for n in re.split(r"[,;]", group) if int(n) in by_n]
+    pairs = [(i, without_attribution(MARKER.sub("", sentence)), by_n[n]) for i, sentence in enumerate(shown)
+             for group in MARKER.findall(sentence) for n in marker_numbers(group) if n in by_n]
     verdicts = verifier.check_many([(claim, text) for _, claim, text in pairs], encode)
     return len({i for (i, _, _), v in zip(pairs, verdicts) if v.label == verifier.CONTRADICTED})
 

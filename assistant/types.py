@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from assistant.answer.citations import MARKER, marker_numbers
 from ingest.records import Paragraph
 
 PARAGRAPH_FIELDS = tuple(Paragraph.__dataclass_fields__)
@@ -40,6 +41,10 @@ class Answer:
     standalone_question: str | None = None  # the rewritten follow-up, when there was history
     confidence: float | None = None  # the model's P(its best source answers the question); llama only
     timings: dict = field(default_factory=dict)  # seconds: retrieve, evidence, check, first_token, generate, verify, total
+
+    def markers(self) -> list[tuple[int, int, list[int]]]:
+        """Where `answer` cites: (start, end, the numbers) of each marker, for pages that draw them."""
+        return [(m.start(), m.end(), marker_numbers(m[1])) for m in MARKER.finditer(self.answer)]
 
     def to_dict(self) -> dict:
         data = asdict(self)

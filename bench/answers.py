@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 import time
@@ -46,13 +45,13 @@ class WholeParagraph:
 
 def plain_answer(assistant, question: str, as_of=None):
     from assistant.answer import prompting
-    from assistant.answer.citations import ABSTAIN_PHRASES, MARKER
+    from assistant.answer.citations import ABSTAIN_PHRASES, MARKER, marker_numbers
     from assistant.types import Answer, Citation
 
     hits = assistant.retrieve(question, PLAIN_K, as_of=as_of)
     started = time.perf_counter()
     raw = assistant.backend("llama").chat_model.invoke(prompting.messages(question, map(WholeParagraph, hits))).content
-    numbers = [int(n) for group in MARKER.findall(raw) for n in re.split(r"[,;]", group)]
+    numbers = [n for group in MARKER.findall(raw) for n in marker_numbers(group)]
     cited = list(dict.fromkeys(n for n in numbers if 1 <= n <= len(hits)))
     abstained = not raw.strip() or bool(ABSTAIN_PHRASES.search(raw)) and not cited
     return Answer(question=question, answer=raw.strip(), abstained=abstained, backend="plain",
@@ -73,12 +72,12 @@ def recount(row: dict, encode) -> int:
     markers, in order of first use, name the cited texts the outcome kept in that order."""
     from types import SimpleNamespace
 
-    from assistant.answer.citations import MARKER
+    from assistant.answer.citations import MARKER, marker_numbers
     from assistant.evaluation import contradicted_sentences
 
     if row["outcome"]["abstained"]:
         return 0
-    numbers = dict.fromkeys(int(n) for group in MARKER.findall(row["answer"]) for n in re.split(r"[,;]", group))
+    numbers = dict.fromkeys(n for group in MARKER.findall(row["answer"]) for n in marker_numbers(group))
     citations = [SimpleNamespace(n=n, text=text) for n, text in zip(numbers, row["outcome"]["cited"])]
     return contradicted_sentences(SimpleNamespace(answer=row["answer"], citations=citations), encode)
 

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from assistant.citations import MARKER
+from assistant.answer.citations import MARKER
 
 STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
                           "\u2212": "-", "\u00a0": " "})

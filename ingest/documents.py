@@ -16,7 +16,9 @@ from ingest.records import Document, Paragraph, paragraph_id
 
 
 def doc_id_for(location: str) -> str:
-    """Readable and stable: the file stem plus a short hash of where it lives."""
+    """Readable and stable: a stem from the file name plus a short hash of where it lives (the hash is
+    what tells documents apart). The stem is cut at the first "#", not read through `file_of`: cutting
+    it elsewhere would rename the stored documents of files whose names hold "#"."""
     stem = re.sub(r"[^a-z0-9]+", "-", Path(location.split("#", 1)[0]).stem.lower()).strip("-")[:48] or "doc"
     return f"{stem}-{hashlib.sha1(location.encode()).hexdigest()[:8]}"
 

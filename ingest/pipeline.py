@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
@@ -13,10 +12,9 @@ from ingest.documents import build, shared_lines
 from ingest.near_duplicates import NearDuplicates, new_paragraphs, text_sketch
 from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, metadata_changes
-from ingest.sink import IngestStore
+from ingest.sink import IngestStore, StoreUnreachable
+from ingest.split import long_paragraph_sentences
 from ingest.stored_files import StoredFiles
-from vectorstore.errors import ChromaUnreachable
-from vectorstore.sentences import of as long_paragraph_sentences
 
 BATCH_PARAGRAPHS = 1024  # paragraphs per encoder call: it sorts them by length, so bigger calls pad less
 
@@ -217,7 +215,7 @@ def _write(pending: list[_Planned], store: IngestStore, embed, report: IngestRep
         store.add_sentence_vectors(*sentences)  # kept by text: harmless if a write fails
         failures = store.write_many([(item.document, item.paragraphs, vectors[item.document.doc_id])
                                      for item in written])
-    except ChromaUnreachable:  # every later write would fail too: stop, the journal undoes this one
+    except StoreUnreachable:  # every later write would fail too: stop, the journal undoes this one
         raise
     except Exception as exc:  # the store itself failed: these documents, not the batch after them
         failures = [exc] * len(written)
@@ -258,10 +256,9 @@ def _encode(pending: list[_Planned], embed) -> tuple[dict[str, object], tuple[li
 def _prune(store: IngestStore, read_files: set[str], present: set[str], report: IngestReport, progress) -> None:
     """Remove documents whose file is gone, or whose record vanished from a file read in this run."""
     for doc in store.documents():
-        file = re.sub(r"#\d+$", "", doc.location)  # "#n" marks a .jsonl record; a file name may hold "#"
         if doc.location in present:
             continue
-        if not Path(file).exists() or file in read_files:
+        if not Path(doc.file).exists() or doc.file in read_files:
             store.remove(doc.doc_id)
             _record(report, FileResult(doc.location, "removed", doc_id=doc.doc_id), progress)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.clean import parse_date
+from ingest.records import record_location
 
 
 class UnreadableFile(ValueError):
@@ -248,7 +249,7 @@ def read_jsonl(text: str, location: str) -> list[RawDocument | UnreadableFile]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        where = f"{location}#{number}"
+        where = record_location(location, number)
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -258,7 +259,7 @@ def read_jsonl(text: str, location: str) -> list[RawDocument | UnreadableFile]:
         if not isinstance(body, str) or not body.strip():
             out.append(UnreadableFile(f"line {number} has no \"text\" or \"content\" string", where))
             continue
-        where = f"{location}#{_record_key(record, body, seen)}"
+        where = record_location(location, _record_key(record, body, seen))
         out.append(RawDocument(text=_normalize_newlines(body), location=where, title=_field(record, "title"),
                                author=_field(record, "author"), date=_iso_date(_field(record, "date")),
                                url=_field(record, "url")))

@@ -20,6 +20,11 @@ class Document:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def file(self) -> str:
+        """The file it was read from: its location, less the record number of a many-article file."""
+        return file_of(self.location)
+
 
 DESCRIBED_BY_FILE = ("title", "author", "date", "source", "language")  # besides its text
 
@@ -65,6 +70,18 @@ def paragraph_id(doc_id: str, index: int) -> str:
 def doc_of(pid: str) -> str:
     """The doc_id of a paragraph id, body or header."""
     return pid.rsplit("#", 1)[0]
+
+
+def record_location(file: str, number: int) -> str:
+    """`<file>#<number>`: where one article of a many-article file (.jsonl) was read."""
+    return f"{file}#{number}"
+
+
+def file_of(location: str) -> str:
+    """The file of a location: the location itself, or the file of a `<file>#<number>` record. Only
+    digits after the last "#" name a record, so a file name holding "#" ("notes#2.txt") stays whole."""
+    file, sep, number = location.rpartition("#")
+    return file if sep and number.isdecimal() else location
 
 
 def record_id(pid: str, version: str) -> str:

@@ -9,6 +9,11 @@ from typing import Protocol, runtime_checkable
 from ingest.records import Document, Paragraph
 
 
+class StoreUnreachable(RuntimeError):
+    """The store went away mid-ingest (a store's own error subclasses this): every later write would
+    fail too, so the pipeline stops rather than fail each document one by one."""
+
+
 @runtime_checkable
 class IngestStore(Protocol):
     write_lock: AbstractContextManager  # held for a whole ingest, so a second writer waits for it
@@ -29,7 +34,8 @@ class IngestStore(Protocol):
 
     def write_many(self, items: list[tuple[Document, list[Paragraph], object]]) -> list[Exception | None]:
         """Add or replace documents (document, paragraphs, one vector per paragraph), each all at once;
-        a failure is returned in its slot. Raises only when no later write could succeed either."""
+        a failure is returned in its slot. Raises (StoreUnreachable) only when no later write could
+        succeed either."""
 
     def add_sentence_vectors(self, texts: list[str], vectors) -> None:
         """Keep the vectors of long paragraphs' sentences (vectorstore/sentences.py), by their text."""

@@ -11,6 +11,9 @@ ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Sen|Rep|Gov|Lt|
 
 MAX_CHARS = 2000  # longer paragraphs are split at sentence boundaries
 MIN_CHARS = 60  # shorter fragments are merged into a neighbour
+# Paragraphs from this long get a vector per sentence besides their own (vectorstore/sentences.py):
+# squad2-dev R@1 0.880 from here up, 0.877 from 600; news-rtqa: 324 of 9,108 paragraphs
+LONG_PARAGRAPH_CHARS = 500
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
@@ -33,6 +36,14 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         cursor = match.end()
     spans.append((cursor, end))
     return [trimmed for s, e in spans if (trimmed := _trim(text, s, e))]
+
+
+def long_paragraph_sentences(text: str) -> list[str]:
+    """The sentences of a paragraph that get vectors of their own: long, and more than one sentence."""
+    if len(text) < LONG_PARAGRAPH_CHARS:
+        return []
+    spans = sentences(text)
+    return [text[s:e] for s, e in spans] if len(spans) > 1 else []
 
 
 def clause_of(sentence: str) -> str:

@@ -1,10 +1,13 @@
 """The project's import graph and the layout rules it must keep: `python scripts/import_graph.py [--quiet]`.
 
 Prints each module with the project modules it imports (lazy ones marked), then checks: no import
-cycles; `vectorstore/` imports nothing from `assistant/`; only the launchers import `assistant.web`, and
-the web package reaches the rest through the public API (`from assistant import ...`) or `ingest.uploads`;
-only the modules named in LAZY_OK are imported inside functions; no module over MAX_LINES. Exits 1 on a
-broken rule (tests/test_layout.py runs it).
+cycles between files, nor between folders (a package and the packages inside it are one concern, so
+only imports between folders that do not hold each other count); `vectorstore/` imports nothing from
+`assistant/`; only the launchers import `assistant.web`, and the web package reaches the rest through
+the public API (`from assistant import ...`) or `ingest.uploads`; only the modules named in LAZY_OK are
+imported inside functions; no module over MAX_LINES, the facade under FACADE_MAX_LINES, and at most
+MAX_TOP_MODULES modules at the top of `assistant/` (the rest live in packages named for their concern).
+Exits 1 on a broken rule (tests/test_layout.py runs it).
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ LAUNCHERS = {"app", "assistant.commands"}
 WEB_MAY_IMPORT = {"assistant", "ingest.uploads"}
 LAZY_OK = {"assistant.runnable", "assistant.llama_chat"}  # LangChain / llama.cpp: seconds to import
 MAX_LINES = 300
+FACADE, FACADE_MAX_LINES = "assistant.api", 150  # `Assistant` delegates to the stages; it does not hold them
+TOP, MAX_TOP_MODULES = "assistant", 20  # modules beside the facade; packages (folders) do not count
 
 
 def modules(root: Path = ROOT) -> dict[str, Path]:
@@ -50,7 +55,30 @@ def edges(mods: dict[str, Path]) -> dict[str, set[tuple[str, bool]]]:
 
 def cycles(graph: dict[str, set[tuple[str, bool]]]) -> list[list[str]]:
     """Cycles among modules; the package facade `assistant` (it only re-exports) is left out."""
-    plain = {n: {t for t, _ in e if t != "assistant"} for n, e in graph.items() if n != "assistant"}
+    return loops({n: {t for t, _ in e if t != "assistant"} for n, e in graph.items() if n != "assistant"})
+
+
+def folder(name: str, path: Path, root: Path = ROOT) -> str:
+    """The folder (package) a module lives in, dotted; a file at the root is a folder of its own."""
+    return ".".join(path.relative_to(root).parent.parts) or name
+
+
+def folder_graph(mods: dict[str, Path], graph: dict[str, set[tuple[str, bool]]],
+                 root: Path = ROOT) -> dict[str, set[str]]:
+    """folder -> the folders its modules import, leaving out imports between a folder and one inside it."""
+    def nested(a: str, b: str) -> bool:
+        return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+    where = {name: folder(name, path, root) for name, path in mods.items()}
+    folders: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        imported = {where[t] for t, _ in targets if not nested(where[name], where[t])}
+        folders.setdefault(where[name], set()).update(imported)
+    return folders
+
+
+def loops(plain: dict[str, set[str]]) -> list[list[str]]:
+    """Cycles in a graph of names, each as the path that closes it."""
     found, done = [], set()
 
     def visit(node: str, stack: list[str]) -> None:
@@ -72,6 +100,7 @@ def problems(root: Path = ROOT) -> list[str]:
     mods = modules(root)
     graph = edges(mods)
     found = [f"import cycle: {' -> '.join(c)}" for c in cycles(graph)]
+    found += [f"folder import cycle: {' -> '.join(c)}" for c in loops(folder_graph(mods, graph, root))]
     for name, targets in graph.items():
         for target, lazy in targets:
             if name.startswith("vectorstore") and target.startswith("assistant"):
@@ -86,6 +115,13 @@ def problems(root: Path = ROOT) -> list[str]:
         lines = len(path.read_text(encoding="utf-8").splitlines())
         if lines > MAX_LINES:
             found.append(f"{name} has {lines} lines (over {MAX_LINES}): split it along a seam")
+        if name == FACADE and lines > FACADE_MAX_LINES:
+            found.append(f"{name} has {lines} lines (over {FACADE_MAX_LINES} for the facade): "
+                         "move the work into a stage")
+    top = [name for name, path in mods.items() if path.parent == root / TOP and path.name != "__init__.py"]
+    if len(top) > MAX_TOP_MODULES:
+        found.append(f"{TOP}/ holds {len(top)} modules at its top level (over {MAX_TOP_MODULES}): "
+                     "group them in packages by concern")
     return found
 
 

@@ -8,7 +8,9 @@ import zipfile
 import pytest
 
 from assistant import Answer, Citation, Evidence
+from assistant.answer.citations import MARKER
 from assistant.web import launch, render
+from assistant.web.api import AskApi
 from assistant.web.backend_choice import BackendChoice
 from assistant.web.chat import ChatTab, example_questions
 from ingest import uploads
@@ -31,7 +33,7 @@ def test_ask_api_answers_with_citations(client):
     answer = client.predict(QUESTION, [], "extractive", 5, api_name="/ask")
     assert not answer["abstained"]
     assert any("Mirziyoyev" in c["text"] for c in answer["citations"])
-    assert {str(c["n"]) for c in answer["citations"]} == set(render.MARKER.findall(answer["answer"]))
+    assert {str(c["n"]) for c in answer["citations"]} == set(MARKER.findall(answer["answer"]))
 
 
 @pytest.mark.timeout(180)
@@ -48,6 +50,34 @@ def test_ask_api_follow_up_uses_history(client):
 def test_ask_api_abstains_off_topic(client):
     answer = client.predict("What is the capital of Australia?", [], "extractive", 5, api_name="/ask")
     assert answer["abstained"] and not answer["citations"]
+
+
+@pytest.mark.timeout(180)
+def test_ask_api_takes_filters_and_as_of_like_the_chat(client):
+    assert client.predict(QUESTION, [], "extractive", 5, {"until": "1990-12-31"}, None, api_name="/ask")["abstained"]
+    assert not client.predict(QUESTION, [], "extractive", 5, None, "2024-06-01", api_name="/ask")["abstained"]
+    with pytest.raises(Exception, match="unknown filter"):
+        client.predict(QUESTION, [], "extractive", 5, {"publisher": "x"}, None, api_name="/ask")
+
+
+def test_ask_api_refuses_malformed_filters_and_days_in_one_line(fresh, tmp_path):
+    import gradio as gr
+
+    (tmp_path / "beetles.txt").write_text("Beetles glow at night in the forests of Borneo, a survey found.\n")
+    assert fresh.ingest([tmp_path / "beetles.txt"]).ok
+    api = AskApi(fresh, BackendChoice(["extractive"], "extractive"))
+    question = "Where do beetles glow at night?"
+    assert not api.ask(question, [], "extractive", 5, {"source": None}, "")["abstained"]
+    assert api.ask(question, [], "extractive", 5, {"doc_id": "another-document"}, None)["abstained"]
+    for filters, as_of, message in [("since 2024", None, "filters must be an object"),
+                                    ({"since": 2024}, None, "filter 'since' must be a string"),
+                                    ({"since": "2024-02-30"}, None, "since must be a real date"),
+                                    (None, 20240601, "as_of must be a date"),
+                                    (None, "last week", "as_of must be a real date")]:
+        with pytest.raises(gr.Error, match=message):
+            api.ask(question, [], "extractive", 5, filters, as_of)
+        with pytest.raises(gr.Error, match=message):
+            list(api.ask_stream(question, [], "extractive", 5, filters, as_of))
 
 
 def test_ui_events_are_not_public_api(client):
@@ -200,6 +230,26 @@ def test_streamed_updates_leave_the_question_box_alone():
     updates = list(tab.respond(QUESTION, [], "auto", 5, False, ""))
     assert updates[0][2] == ""
     assert len(updates) > 2 and all(box != "" for _, _, box in updates[1:])
+
+
+class AbstainingAssistant(StreamingAssistant):
+    """The chat tab's view of an abstention after the source check: `verdict` is its last Evidence status."""
+
+    def __init__(self, verdict: str):
+        self.verdict = verdict
+
+    def stream(self, question, **_):
+        yield Evidence("checking", [citation(1, "Beetles glow at night.", "Glowing beetles")])
+        yield Evidence(self.verdict, [])
+        yield Answer(question=question, answer="The library does not say.", abstained=True, backend="extractive")
+
+
+@pytest.mark.parametrize("verdict, shown", [("rejected", True), ("kept", False)])
+def test_an_abstention_keeps_the_evidence_on_screen_only_when_the_check_rejected_it(verdict, shown):
+    tab = ChatTab(AbstainingAssistant(verdict), BackendChoice(["extractive"], "extractive"))
+    turns = list(tab.respond(QUESTION, [], "auto", 5, False, ""))[-1][1]
+    assert turns[-1]["html"].startswith('<div class="evidence" data-state="rejected">') is shown
+    assert ("Glowing beetles" in turns[-1]["html"]) is shown  # the sources chosen, under the verdict
 
 
 def test_sources_name_a_header_citation_as_the_article_details_not_paragraph_zero():

@@ -1,4 +1,5 @@
 """What can go wrong with a store, as the exceptions callers catch: each message says how to fix it."""
+from ingest.sink import StoreUnreachable
 
 
 class StoreError(RuntimeError):
@@ -9,5 +10,5 @@ class StoreDrift(StoreError):
     """The registry holds paragraphs whose vectors are not in the Chroma the store was opened with."""
 
 
-class ChromaUnreachable(StoreError):
+class ChromaUnreachable(StoreError, StoreUnreachable):
     """The Chroma server went away mid-command; stopping beats failing every later call one by one."""

@@ -15,19 +15,11 @@ import sqlite3
 
 import numpy as np
 
-from ingest.split import sentences
+from ingest.split import LONG_PARAGRAPH_CHARS as MIN_CHARS
+from ingest.split import long_paragraph_sentences as of  # which sentences: decided where ingest splits text
 
-MIN_CHARS = 500  # squad2-dev R@1 0.880 from here up, 0.877 from 600; news-rtqa: 324 of 9,108 paragraphs
 SCHEMA = "create table if not exists sentence_vectors(hash text primary key, vector blob not null) without rowid;"
 _LOOKUP = 900  # hashes per `in (...)` lookup
-
-
-def of(text: str) -> list[str]:
-    """The sentences of a paragraph that gets sentence vectors: long, and more than one sentence."""
-    if len(text) < MIN_CHARS:
-        return []
-    spans = sentences(text)
-    return [text[s:e] for s, e in spans] if len(spans) > 1 else []
 
 
 def key(sentence: str) -> str:

@@ -16,14 +16,33 @@ from dataclasses import dataclass, field, replace
 from assistant.verify import actions, verifier
 from ingest.text import clause_of, content_words, sentences
 
-MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+# ---- the [n] marker: every module reads it through these -------------------------------------------
+_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # "1", "1, 3", "2;4"
+ANY_MARKER = rf"\[\s*{_NUMBERS}\s*\]"  # one marker, uncaptured: the piece longer patterns are built from
+MARKER = re.compile(rf"\[\s*({_NUMBERS})\s*\]")  # one marker; group 1 holds its numbers
 # "claim. [1]" -> "claim [1]." so a marker stays with the sentence it follows
-MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
+MARKER_AFTER_STOP = re.compile(rf"([.!?])((?:\s*{ANY_MARKER})+)")
+MARKER_GROUP = re.compile(rf"((?:{ANY_MARKER}\s*)+)")
 BETTER_BY = 0.15  # support score by which another source must beat the cited one to take its marker
 ABSTAIN_PHRASES = re.compile(
     r"NOT_FOUND|\b(?:sources?|context|corpus|documents?|passages?|texts?)\s+(?:do|does|did)\s+not\s+"
     r"(?:contain|provide|mention|say|include|specify|state|answer)|\bno information\b|\bcannot (?:be )?answer",
     re.IGNORECASE)
+
+
+def marker_numbers(numbers: str) -> list[int]:
+    """The numbers of a marker's group 1: "1, 3" -> [1, 3]."""
+    return [int(n) for n in re.split(r"[,;]", numbers)]
+
+
+def first_marker_citing(text: str, n: int) -> re.Match | None:
+    """The first marker in `text` that holds the number n, alone or with others ("[2]", "[1, 2]")."""
+    return next((m for m in MARKER.finditer(text) if n in marker_numbers(m[1])), None)
+
+
+def without_markers(text: str) -> str:
+    """`text` with its markers and the spaces before them gone: "It grows [1]." -> "It grows."."""
+    return re.sub(rf"\s*{ANY_MARKER}", "", text)
 
 
 @dataclass
@@ -170,9 +189,6 @@ def _said(claim: str, out: list[str]) -> bool:
     return bool(words) and words in " ".join(_claim(" ".join(out)).split())
 
 
-MARKER_GROUP = re.compile(r"((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
-
-
 def _markers_after_claims(text: str) -> str:
     """Small models write "[1] Claim. [2] Claim." as often as "Claim [1]."; bring both to the latter."""
     if not MARKER_GROUP.match(text):
@@ -190,7 +206,7 @@ def _clauses(sentence: str) -> list[tuple[str, list[int]]]:
     """[(text, cited numbers)]: the text before each marker group; trailing text joins the last clause."""
     parts, cursor = [], 0
     for match in MARKER.finditer(sentence):
-        numbers = [int(n) for n in re.split(r"[,;]", match.group(1))]
+        numbers = marker_numbers(match.group(1))
         if parts and not sentence[cursor:match.start()].strip():
             parts[-1] = (parts[-1][0], parts[-1][1] + numbers)  # "[1][2]": one group
         else:

@@ -25,16 +25,17 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer import evidence, substance
-from assistant.answer.citations import Verified
+from assistant.answer.citations import ANY_MARKER, Verified, first_marker_citing
 from assistant.answer.question import Question, as_question
 from assistant.verify import actions, dates, language, stated, verifier
 from ingest.records import HEADER_INDEX
 from ingest.text import clause_of, sentences
 
-MARKER_RUN = re.compile(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*")  # the markers that follow one
+MARKER_RUN = re.compile(rf"(?:\s*{ANY_MARKER})*")  # the markers that follow one
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
 # what compose adds around the sources' words: "No. ", "(according to a 2021 ... article)", 'Also, X says: "'
-ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "|"(?=\s*(?:\[\d+\])*\s*[.!?]?\s*$)')
+ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "'
+                         rf'|"(?=\s*(?:{ANY_MARKER})*\s*[.!?]?\s*$)')
 MAX_WITNESSES = 2
 # An unvetted source contradicts the answer only about the same thing; its sentence and the cited
 # paragraph often word it differently ("all five ... abstentions" / "the other four ... abstained"),
@@ -120,7 +121,7 @@ def dated(composed: Composed, sources: list, as_of: datetime.date) -> Composed:
         if not _older(paragraph.date, as_of) or f"{_outlet(paragraph)} says" in text \
                 or paragraph.paragraph_index == HEADER_INDEX or paragraph.doc_id in named:
             continue
-        marker = re.search(rf"\[\s*(?:\d+\s*[,;]\s*)*{n}(?:\s*[,;]\s*\d+)*\s*\]", text)
+        marker = first_marker_citing(text, n)
         if marker:
             named.add(paragraph.doc_id)
             end = marker.end() + len(MARKER_RUN.match(text, marker.end())[0])

@@ -111,17 +111,17 @@ class ChatTab:
             return
         yield messages(turns, question=question), turns, ""  # the question is taken: empty the box, once
         kept = gr.skip()  # later updates leave the box alone: the reader may be typing the next question
-        streamed, evidence, chosen = "", "", []
+        streamed, evidence, state, chosen = "", "", None, []
         try:
             for event in self.assistant.stream(question, backend=self.backends.pick(backend), k=int(k),
                                                history=history(turns), evidence=True, as_of=(as_of or "").strip()):
                 if isinstance(event, Answer):
-                    rejected = evidence if event.abstained and 'data-state="rejected"' in evidence else ""
+                    rejected = evidence if event.abstained and state == "rejected" else ""
                     turns = turns + [{"question": question, "answer": event.answer,
                                       "html": rejected + answer_html(event, show_scores)}]
                     yield messages(turns), turns, kept
                 elif isinstance(event, Evidence):
-                    chosen = event.citations if event.status == "checking" else chosen
+                    state, chosen = event.status, event.citations if event.status == "checking" else chosen
                     # rejected: the quotes stay on screen under a line saying the check rejected them
                     evidence = evidence_html(Evidence(event.status, event.citations or chosen))
                     yield messages(turns, streamed, question, evidence), turns, kept

@@ -62,7 +62,7 @@ class LibraryTab:
         return (self._report(self._ingest(placed, progress) + unplaced), *self.state())
 
     def reingest(self, progress):
-        locations = list(dict.fromkeys(d.location.split("#", 1)[0] for d in self.assistant.documents()))
+        locations = list(dict.fromkeys(d.file for d in self.assistant.documents()))
         return (self._report(self._ingest(locations, progress)), *self.state())
 
     def delete(self, doc_id):

@@ -8,7 +8,6 @@ import re
 import string
 from pathlib import PurePath
 
-MARKER = re.compile(r"\[(\d+)\]")
 URL = re.compile(r"https?://")
 EMPTY_LIBRARY = ("The library is empty. Add articles in the <b>Library</b> tab "
                  "(or run <code>assistant ingest PATH</code>), then ask about them.")
@@ -98,9 +97,18 @@ def answer_html(answer, show_scores: bool = False) -> str:
         if answer.closest:
             body += source_list("Closest paragraphs (not an answer):", answer.closest, show_scores, snippets=True)
         return body + meta
-    by_n = {c.n: c for c in answer.citations}
-    text = MARKER.sub(lambda m: chip(int(m[1]), by_n[int(m[1])]) if int(m[1]) in by_n else m[0], esc(answer.answer))
+    text = _with_chips(answer, {c.n: c for c in answer.citations})
     return f'<div class="answer">{text}</div>' + source_list("Sources", answer.citations, show_scores) + meta
+
+
+def _with_chips(answer, by_n: dict) -> str:
+    """The answer's text escaped, each marker whose numbers are all cited drawn as their chips."""
+    pieces, cursor = [], 0
+    for start, end, numbers in answer.markers():
+        if all(n in by_n for n in numbers):
+            pieces += [esc(answer.answer[cursor:start]), "".join(chip(n, by_n[n]) for n in numbers)]
+            cursor = end
+    return "".join(pieces) + esc(answer.answer[cursor:])
 
 
 def article_html(document, paragraphs, paragraph_id: str, quote: tuple[int, int] | None = None) -> str:
