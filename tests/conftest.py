@@ -1,8 +1,9 @@
-"""Shared fixtures: the real embedder and Chroma, with the seed corpus ingested once per session.
+"""Shared fixtures: the real embedder and Chroma, with a corpus ingested once per session.
 
-Two layers: unit tests need nothing outside the repo; `integration` tests need ../shared (the seed
-corpus and eval sets beside it). Tests using the corpus fixtures are marked `integration` here; others
-that read ../shared are marked where they are written. Without ../shared the integration layer is
+Two layers: unit tests need nothing outside the repo (`tiny_store` holds tests/support/corpus, four
+short articles written for the tests); `integration` tests need ../shared (the seed corpus and eval
+sets beside it). Tests using the ../shared corpus fixtures are marked `integration` here; others that
+read ../shared are marked where they are written. Without ../shared the integration layer is
 skipped, saying why, unless REQUIRE_SHARED=1 (`make test`, CI), where its absence stops the run."""
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import pytest  # noqa: E402
 
 from assistant import Assistant  # noqa: E402
-from support import CORPUS, SHARED, TEST_OUTPUT  # noqa: E402
+from support import CORPUS, SHARED, TEST_OUTPUT, TINY_CORPUS  # noqa: E402
 
 SHARED_FIXTURES = {"corpus_dir", "seeded"}
 
@@ -49,6 +50,16 @@ def seeded(tmp_path_factory, corpus_dir):
     assistant = Assistant(store=store, backend="extractive")
     report = assistant.ingest([corpus_dir])
     assert report.ok, report.to_dict()
+    return assistant
+
+
+@pytest.fixture(scope="session")
+def tiny_store(tmp_path_factory):
+    """An Assistant over a temp store holding tests/support/corpus (read-only use: do not ingest into it)."""
+    store = tmp_path_factory.mktemp("tiny-store")
+    assistant = Assistant(store=store, backend="extractive")
+    report = assistant.ingest([TINY_CORPUS])
+    assert report.ok and report.count("added") == 4, report.to_dict()
     return assistant
 
 

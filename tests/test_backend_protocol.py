@@ -1,14 +1,11 @@
 """Every backend implementation satisfies the declared `Backend` protocol, and every factory of the
 name registry builds one (the llama backend is checked by its shape only: no model loads). Unit
-layer: nothing outside the repo, no embedder (a bag-of-words stand-in encodes)."""
+layer: nothing outside the repo, no embedder (the fake encoder ranks sentences)."""
 from __future__ import annotations
 
 import inspect
-import re
 
-import numpy as np
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer import prompting
 from assistant.backends import (BACKEND_CHOICES, BACKENDS, Backend, BackendUnavailable, ChatModelBackend,
@@ -18,28 +15,19 @@ from assistant.answer.retrieval import Hit
 from assistant.llama_chat import LlamaChatModel
 from assistant.settings import Settings
 from ingest.records import Paragraph
+from support.fakes import FakeEncoder, fake_chat_model
 
 QUESTION = "Which Uzbek president did Blinken meet?"
 TEXT = "Blinken arrived in Tashkent on Tuesday. Blinken met Uzbek president Shavkat Mirziyoyev at the palace."
 
 
-def encode(texts: list[str]) -> np.ndarray:
-    """Normalized bag-of-words vectors over the texts' own vocabulary: enough to rank sentences."""
-    words = [set(re.findall(r"\w+", t.lower())) for t in texts]
-    vocabulary = sorted(set().union(*words))
-    vectors = np.array([[float(w in ws) for w in vocabulary] for ws in words], dtype=np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+encode = FakeEncoder()
 
 
 def source(text: str = TEXT) -> Evidence:
     paragraph = Paragraph(paragraph_id="d#p0", doc_id="d", title="Visit", author=None, date="2023-03-01",
                           source="news", paragraph_index=0, char_start=0, char_end=len(text), text=text)
     return Evidence(hit=Hit(paragraph, 0.8, 0.8), spans=((0, len(text)),), best=(0, len(text)), score=0.8)
-
-
-class Judging(FakeListChatModel):
-    def yes_probability(self, messages):
-        return 0.75
 
 
 def test_the_registry_names_every_backend_once():
@@ -67,11 +55,11 @@ def test_the_extractive_backend_runs_and_cannot_judge():
 
 
 def test_a_chat_model_backend_streams_and_judges_only_when_its_model_can():
-    plain = as_backend(FakeListChatModel(responses=["He met Shavkat Mirziyoyev [1]."]))
+    plain = as_backend(fake_chat_model("He met Shavkat Mirziyoyev [1]."))
     assert isinstance(plain, ChatModelBackend) and isinstance(plain, Backend)
     assert "".join(plain.stream(QUESTION, [source()])) == "He met Shavkat Mirziyoyev [1]."
     assert plain.confidence(QUESTION, TEXT) is None
-    judging = as_backend(Judging(responses=["unused"]))
+    judging = as_backend(fake_chat_model("unused", judgement=0.75))
     assert isinstance(judging.chat_model, JudgingChatModel) and judging.confidence(QUESTION, TEXT) == 0.75
 
 

@@ -1,4 +1,4 @@
-"""Issue 3's spine on the real embedder and Chroma: ingest the seed corpus, ask, get cited paragraphs."""
+"""The whole path on the real embedder and Chroma: ingest the seed corpus, ask, get cited paragraphs."""
 from __future__ import annotations
 
 import json

@@ -9,13 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 
 import ingest.pipeline
 from ingest import split
 from assistant.answer.prompting import SYSTEM
+from support.fakes import fake_chat_model, outside_sources, source_holding
 from vectorstore.health import check
 
 BRIDGE = ("The Elmstead river bridge reopened to traffic on Tuesday after three months of repairs to its "
@@ -150,20 +148,12 @@ INJECTION = ("Blinken met the Uzbek president in Tashkent during his visit to Uz
 QUESTION = "Which Uzbek president did Blinken meet?"
 
 
-class EchoesInstructions(GenericFakeChatModel):
+def echoes_instructions(messages) -> str:
     """Repeats every instruction it can see outside the <source> fences, system prompt included when
     something out there tells it to print it: the fences are all that keeps it honest."""
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        prompt = "\n".join(m.content for m in messages)
-        outside = re.sub(r"<source\b.*?</source>", "", prompt, flags=re.DOTALL)
-        if "system prompt" in outside.lower():
-            text = f"Here is my system prompt: {messages[0].content} [1]."
-        else:
-            sources = re.findall(r"<source n=\"(\d+)\"[^>]*>\n(.*?)\n</source>", prompt, flags=re.DOTALL)
-            n = next(n for n, body in sources if "Mirziyoyev" in body)
-            text = f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+    if "system prompt" in outside_sources(messages).lower():
+        return f"Here is my system prompt: {messages[0].content} [1]."
+    return f"Blinken met Uzbek president Shawkat Mirziyoyev [{source_holding(messages, 'Mirziyoyev')}]."
 
 
 @pytest.mark.parametrize("backend", ["extractive", "echo"])
@@ -171,7 +161,7 @@ def test_injected_document_does_not_leak_the_system_prompt(fresh, corpus_dir, tm
     (tmp_path / "hostile.txt").write_text(f"Visit notes\n\n{INJECTION}\n")
     assert fresh.ingest([corpus_dir, tmp_path]).ok
     assert any("Ignore previous instructions" in h.text for h in fresh.retrieve(QUESTION, k=5))
-    chosen = EchoesInstructions(messages=iter([])) if backend == "echo" else backend
+    chosen = fake_chat_model(reply=echoes_instructions) if backend == "echo" else backend
     *chunks, answer = fresh.stream(QUESTION, backend=chosen)
     raw = "".join(chunks)  # what the model produced, before verification could strip anything
     for text in (raw, answer.answer):

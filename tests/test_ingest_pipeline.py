@@ -9,6 +9,7 @@ import pytest
 from assistant import Assistant
 from assistant.cli import main
 from ingest.pipeline import ingest
+from support.fakes import FakeEncoder
 from vectorstore.filters import Filters
 from vectorstore.health import check
 
@@ -76,16 +77,11 @@ def test_a_changed_title_date_or_source_is_applied_without_encoding(fresh, tmp_p
     [added] = fresh.ingest([path]).results
     path.write_text(saved_page("Stone bridge reopens after the flood", "2024-04-02", "rivertimes.example", BRIDGE),
                     encoding="utf-8")
-    encoded = []
-
-    def encode(texts):
-        encoded.extend(texts)
-        return fresh.encode(texts)
-
+    encode = FakeEncoder(real=fresh.encode)
     [updated] = ingest([path], fresh.store, encode).results
     assert (updated.status, updated.doc_id) == ("updated", added.doc_id)
     assert updated.reason == "metadata changed: title, date, source"
-    assert encoded == []  # the stored vectors are reused
+    assert encode.texts == []  # the stored vectors are reused
     [document] = fresh.documents()
     assert (document.title, document.date, document.source) == (
         "Stone bridge reopens after the flood", "2024-04-02", "rivertimes.example")
@@ -108,14 +104,9 @@ def test_a_metadata_change_encodes_a_document_whose_stored_vectors_are_incomplet
     [added] = fresh.ingest([path]).results
     fresh.store.collection.delete(where={"paragraph_id": f"{added.doc_id}#p0"})  # a damaged store
     path.write_text(saved_page("Stone bridge reopens", "2024-03-01", "valleynews.example", BRIDGE), encoding="utf-8")
-    encoded = []
-
-    def encode(texts):
-        encoded.extend(texts)
-        return fresh.encode(texts)
-
+    encode = FakeEncoder(real=fresh.encode)
     assert [r.status for r in ingest([path], fresh.store, encode).results] == ["updated"]
-    assert encoded == BRIDGE
+    assert encode.texts == BRIDGE
     assert all(f.ok for f in check(fresh.store)), [f.line() for f in check(fresh.store)]
 
 
@@ -402,10 +393,7 @@ def test_cli_ingest_exits_non_zero_with_a_summary(tmp_path, capsys, monkeypatch)
 def test_a_failed_embedding_leaves_nothing_half_written(fresh, tmp_path):
     (tmp_path / "bridge.txt").write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
 
-    def broken_encoder(texts):
-        raise RuntimeError("out of memory")
-
-    report = ingest([tmp_path], fresh.store, broken_encoder)
+    report = ingest([tmp_path], fresh.store, FakeEncoder(error=RuntimeError("out of memory")))
     [result] = report.results
     assert result.status == "failed" and "out of memory" in result.reason
     assert fresh.documents() == [] and fresh.paragraphs() == [] and fresh.store.collection.count() == 0
@@ -416,14 +404,9 @@ def test_a_failed_embedding_leaves_nothing_half_written(fresh, tmp_path):
 def test_batched_encoding_gives_each_document_its_own_vectors(fresh, tmp_path, batch_paragraphs):
     (tmp_path / "bridge.txt").write_text(article("Bridge reopens", BRIDGE), encoding="utf-8")
     (tmp_path / "budget.txt").write_text(article("Budget passes", BUDGET), encoding="utf-8")
-    calls = []
-
-    def encode(texts):
-        calls.append(len(texts))
-        return fresh.encode(texts)
-
+    encode = FakeEncoder(real=fresh.encode)
     report = ingest([tmp_path], fresh.store, encode, batch_paragraphs=batch_paragraphs)
     assert report.summary()["added"] == 2
-    assert calls == ([4, 3] if batch_paragraphs == 1 else [7])
+    assert [len(batch) for batch in encode.calls] == ([4, 3] if batch_paragraphs == 1 else [7])
     top = fresh.retrieve("who approved the budget on Tuesday", k=1, method="dense")[0]
     assert top.paragraph.text == BUDGET[0]

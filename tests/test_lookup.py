@@ -8,6 +8,7 @@ import pytest
 from assistant.cli import main
 from assistant.lookup import align, normalize, quote_pieces
 from assistant.types import LOOKUP_FIELDS
+from support.fakes import FakeEncoder
 
 QUOTE = "Beijing could not play a dual game on Russian aggression"
 
@@ -86,10 +87,7 @@ def test_passage_of_several_sentences_is_quoted_whole(seeded, sanctions_paragrap
 
 
 def test_quote_lookup_does_not_need_the_embedding_model(seeded, monkeypatch):
-    def no_model(texts):
-        raise AssertionError("a quote should be found without encoding")
-
-    monkeypatch.setattr(seeded, "encode", no_model)
+    monkeypatch.setattr(seeded, "encode", FakeEncoder(error=AssertionError("a quote should be found without encoding")))
     assert seeded.lookup(QUOTE).verdict == "quoted"
 
 

@@ -11,6 +11,7 @@ from assistant import Assistant
 from assistant.cli import main
 from ingest.pipeline import ingest
 from support import SQUAD, free_port, start_chroma, stop
+from support.fakes import FakeEncoder
 from vectorstore.embedding import encode
 from vectorstore.health import check
 from vectorstore.store import ChromaUnreachable, Store, StoreDrift
@@ -132,12 +133,7 @@ def test_losing_the_server_mid_ingest_stops_at_once_and_leaves_only_whole_docume
     process = start_chroma(data, port)
     try:
         store = Store(tmp_path / "store", chroma_url=url)
-        batches = []
-
-        def embed(texts):
-            batches.append(len(texts))
-            return encode("minilm", texts)
-
+        embed = FakeEncoder(real=lambda texts: encode("minilm", texts))
         def lose_server_after_first(result):
             if result.status == "added" and process.poll() is None:
                 stop(process)
@@ -146,7 +142,7 @@ def test_losing_the_server_mid_ingest_stops_at_once_and_leaves_only_whole_docume
             ingest(ARTICLES[:4], store, embed, progress=lose_server_after_first, batch_paragraphs=1)
         message = str(lost.value)
         assert url in message and "chroma run" in message and "\n" not in message, message
-        assert len(batches) == 2  # the one whose write met the lost server, and nothing after it
+        assert len(embed.calls) == 2  # the one whose write met the lost server, and nothing after it
         assert len(store.documents()) == 1
 
         process = start_chroma(data, port)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import inspect
 
-import numpy as np
 import pytest
 
 from ingest.pipeline import ingest
 from ingest.sink import IngestStore
+from support.fakes import FakeEncoder
 from vectorstore.store import Store
 
 METHODS = sorted(name for name, value in vars(IngestStore).items() if inspect.isfunction(value) and name[0] != "_")
@@ -66,12 +66,7 @@ def test_ingest_needs_nothing_beyond_the_protocol(store, tmp_path):
         (folder / f"{town}.txt").write_text(
             f"{town} bridge reopens\n\nThe {town} river bridge reopened to traffic on Tuesday after {n + 2} months "
             "of repairs to its steel deck, the city transport office said in a statement.\n", encoding="utf-8")
-    rng = np.random.default_rng(0)
-
-    def embed(texts):
-        vectors = rng.normal(size=(len(texts), 384)).astype(np.float32)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
+    embed = FakeEncoder()
     report = ingest([folder], OnlyTheProtocol(store), embed)
     assert report.ok and report.count("added") == 3, report.to_dict()
     (folder / "Barrow.txt").unlink()

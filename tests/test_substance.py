@@ -10,6 +10,7 @@ from assistant.answer import compose
 from assistant.answer.citations import Verified
 from assistant.answer.substance import shortfall
 from ingest.records import Paragraph
+from support.fakes import FakeEncoder
 
 VICTORIA = ("Historically, Victoria has been the base for the manufacturing plants of the major car brands Ford, "
             "Toyota and Holden; however, closure announcements by all three companies in the 21st century will "
@@ -51,8 +52,7 @@ def evidence(text: str, best: tuple[int, int]) -> SimpleNamespace:
     return SimpleNamespace(paragraph=paragraph, spans=(best,), best=best, quote=text[best[0]:best[1]])
 
 
-def never_encode(texts):
-    raise AssertionError("nothing to compare")
+never_encode = FakeEncoder(error=AssertionError("nothing to compare"))
 
 
 @pytest.mark.parametrize("judged, expected", [

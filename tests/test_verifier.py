@@ -1,5 +1,5 @@
 """The verifier: supported / contradicted / unsupported, with the deciding span, for each failure
-class of issue 20 (polarity, numbers and amounts, dates, swapped names), on made-up paragraphs and
+class (polarity, numbers and amounts, dates, swapped names), on made-up paragraphs and
 the real MiniLM embedder and spaCy pipeline."""
 from __future__ import annotations
 

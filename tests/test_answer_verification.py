@@ -1,34 +1,19 @@
-"""Answers you can trust (issue 20) over the seed corpus: contradicted claims corrected, yes/no
+"""Answer verification over the seed corpus: contradicted claims corrected, yes/no
 polarity from the evidence, quotes on every citation, evidence before the answer, citable article
 metadata, both sides of the sources' disagreement, misquotes caught by lookup.
 
-Chain logic runs on LangChain's fake chat models; the `slow` tests ask the real local model."""
+Chain logic runs on the shared fake chat model (support.fakes); the `slow` tests ask the real local model."""
 from __future__ import annotations
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
-from pydantic import Field
 
 from assistant.evaluation import contradicted_sentences
 from assistant.types import Answer, Evidence
+from support.fakes import fake_chat_model
 
 SANCTIONS_Q = "Does Kazakhstan allow the use of its territory to avoid sanctions?"
 VOTE_Q = "How did the Central Asian countries vote on the UN General Assembly resolution on Ukraine?"
 AUTHOR_Q = "Who wrote the article saying Blinken's Central Asia tour focused more on Russia and China?"
-
-
-class Judging(FakeListChatModel):
-    """A fake model that also judges passages, as the local model does from its logits."""
-    judgement: float = 0.9
-    judgements: dict = Field(default_factory=dict)
-
-    def yes_probability(self, messages):
-        passage = messages[-1][1].split("Question:")[0]
-        return next((p for word, p in self.judgements.items() if word in passage), self.judgement)
-
-
-def fake(*responses: str) -> FakeListChatModel:
-    return FakeListChatModel(responses=list(responses))
 
 
 def marker_of(seeded, question: str, needle: str) -> int:
@@ -44,7 +29,7 @@ def assert_quotes_hold(answer: Answer) -> None:
 # ---- chain logic (fake models) ---------------------------------------------------------------------
 def test_a_contradicted_claim_is_corrected_from_its_paragraph(seeded):
     n = marker_of(seeded, SANCTIONS_Q, "does not allow")
-    answer = seeded.ask("What did Kazakhstan say about sanctions?", backend=fake(
+    answer = seeded.ask("What did Kazakhstan say about sanctions?", backend=fake_chat_model(
         f"Kazakhstan allows the use of its territory to avoid sanctions [{n}]."))
     assert not answer.abstained
     assert "allows the use" not in answer.answer and "does not allow" in answer.answer
@@ -64,7 +49,8 @@ def test_a_paragraph_cited_by_two_sentences_quotes_what_both_rest_on(seeded):
 def test_a_tally_given_to_the_wrong_choice_is_corrected(seeded):
     question = "How many countries abstained on the UN General Assembly resolution on Ukraine?"
     n = marker_of(seeded, question, "141 to 7")
-    answer = seeded.ask(question, backend=fake(f"141 countries abstained on the UN General Assembly resolution [{n}]."))
+    answer = seeded.ask(question, backend=fake_chat_model(
+        f"141 countries abstained on the UN General Assembly resolution [{n}]."))
     assert "141 countries abstained" not in answer.answer and "32 abstentions" in answer.answer, answer.answer
     assert contradicted_sentences(answer, seeded.encode) == 0
 
@@ -72,7 +58,7 @@ def test_a_tally_given_to_the_wrong_choice_is_corrected(seeded):
 def test_a_correction_is_not_followed_by_its_own_words_again(seeded):
     question = "How many countries abstained on the UN General Assembly resolution on Ukraine?"
     n = marker_of(seeded, question, "abstention from 32")
-    answer = seeded.ask(question, backend=fake(
+    answer = seeded.ask(question, backend=fake_chat_model(
         f"141 countries abstained on the UN General Assembly resolution demanding that Russian troops withdraw "
         f"from Ukraine [{n}]. This resolution had support from 141 countries, opposition from seven, and "
         f"abstention from 32 [{n}]."))
@@ -83,7 +69,8 @@ def test_a_correction_is_not_followed_by_its_own_words_again(seeded):
 
 def test_yes_no_polarity_comes_from_the_evidence_not_the_model(seeded):
     n = marker_of(seeded, SANCTIONS_Q, "does not allow")
-    answer = seeded.ask(SANCTIONS_Q, backend=fake(f"Yes, Kazakhstan allows the use of its territory to avoid sanctions [{n}]."))
+    answer = seeded.ask(SANCTIONS_Q, backend=fake_chat_model(
+        f"Yes, Kazakhstan allows the use of its territory to avoid sanctions [{n}]."))
     assert answer.answer.startswith("No."), answer.answer
     assert "does not allow" in answer.answer
 
@@ -93,14 +80,14 @@ def test_no_yes_or_no_where_the_evidence_settles_neither_way(seeded):
     statement ("Yes, Wendy's, please give me your highest priced burger", news-own-20)."""
     question = "Is Kazakhstan planning new trade routes?"
     n = marker_of(seeded, question, "Tokayev emphasised")
-    answer = seeded.ask(question, backend=fake(
+    answer = seeded.ask(question, backend=fake_chat_model(
         f"Yes, President Tokayev emphasised Kazakhstan’s determination to expand its engagement with Washington [{n}]."))
     assert answer.answer.startswith("President Tokayev emphasised"), answer.answer
 
 
 def test_the_polarity_word_starts_its_own_sentence(seeded):
     n = marker_of(seeded, SANCTIONS_Q, "does not allow")
-    answer = seeded.ask(SANCTIONS_Q, backend=fake(
+    answer = seeded.ask(SANCTIONS_Q, backend=fake_chat_model(
         f"no, the Kazakh Foreign Ministers said Kazakhstan does not allow the use of its territory to avoid sanctions [{n}]."))
     assert answer.answer.startswith("No. The Kazakh"), answer.answer
     assert contradicted_sentences(answer, seeded.encode) == 0  # "No." is not read as part of the claim
@@ -110,7 +97,7 @@ def test_a_false_premise_is_answered_no_from_the_paragraph_that_refutes_it(seede
     """The check judged no paragraph to answer "... on February 19?" (it happened on the 18th), so the
     answer used to abstain; the paragraph that refutes the premise answers "No" instead."""
     question = "Did Blinken meet Wang Yi on the sidelines of the Munich Security Conference on February 19, 2023?"
-    events = list(seeded.stream(question, backend=Judging(responses=["unused"], judgement=0.1), evidence=True))
+    events = list(seeded.stream(question, backend=fake_chat_model("unused", judgement=0.1), evidence=True))
     answer = events[-1]
     assert answer.answer.startswith("No. ") and "February 18" in answer.citations[0].quote, answer.answer
     assert [e.status for e in events if isinstance(e, Evidence)] == ["checking", "kept"]
@@ -121,15 +108,15 @@ def test_a_false_premise_is_answered_no_from_the_paragraph_that_refutes_it(seede
 def test_a_denial_comes_from_a_sentence_about_the_same_people(seeded):
     """"Blinken met ... President Tokayev" refutes "refuse to meet" too, but about the Kazakh president."""
     answer = seeded.ask("Did Blinken refuse to meet the Uzbek president?",
-                        backend=Judging(responses=["unused"], judgement=0.1))
+                        backend=fake_chat_model("unused", judgement=0.1))
     assert answer.answer.startswith("No. ") and "Uzbek" in answer.citations[0].quote, answer.answer
 
 
 def test_the_refuting_paragraph_answers_no_when_the_judge_kept_only_others(seeded):
     """The judge reads the question as a claim and rejects the paragraph that says "does not"; what it
     kept instead does not support the statement, so the rejected paragraph answers."""
-    answer = seeded.ask(SANCTIONS_Q, backend=Judging(responses=["Kazakhstan allows it [1]."], judgement=0.9,
-                                                     judgements={"does not allow": 0.1}))
+    answer = seeded.ask(SANCTIONS_Q, backend=fake_chat_model("Kazakhstan allows it [1].", judgement=0.9,
+                                                             judgements={"does not allow": 0.1}))
     assert answer.answer.startswith("No. ") and "does not allow" in answer.citations[0].quote, answer.answer
     assert contradicted_sentences(answer, seeded.encode) == 0
 
@@ -139,8 +126,8 @@ def test_a_name_swapped_in_a_sentence_about_something_else_is_no_denial(seeded):
     nothing of "Kazakhstan is planning new trade routes" but a place it swaps: no "No." from it."""
     question = "Is Kazakhstan planning new trade routes?"
     for judgement in (0.1, 0.9):
-        answer = seeded.ask(question, backend=Judging(
-            responses=["Kazakhstan is expanding its engagement with Washington [1]."], judgement=judgement))
+        answer = seeded.ask(question, backend=fake_chat_model(
+            "Kazakhstan is expanding its engagement with Washington [1].", judgement=judgement))
         assert not answer.answer.startswith("No."), answer.answer
 
 
@@ -175,7 +162,7 @@ def test_paragraphs_that_name_no_one_the_question_names_do_not_answer(seeded):
     """The vote paragraphs are about Central Asia and Ukraine, but not about Stoltenberg: answering
     from them would answer another question (places alone do not make a paragraph on subject)."""
     question = "What did Jens Stoltenberg say about the Central Asian vote on Ukraine?"
-    answer = seeded.ask(question, backend=fake("Four Central Asian countries abstained [1]."))
+    answer = seeded.ask(question, backend=fake_chat_model("Four Central Asian countries abstained [1]."))
     assert answer.abstained, answer.answer
 
 
@@ -184,21 +171,21 @@ def test_a_kept_paragraph_that_settles_the_question_is_the_answer(seeded):
     refuting paragraph ("remained silent when it came to labelling Russia a threat") replaces it."""
     question = "Did the Central Asian countries make disparaging remarks about Moscow?"
     n = marker_of(seeded, question, "no disparaging remarks")
-    answer = seeded.ask(question, backend=Judging(
-        responses=[f"No, they made no disparaging remarks about Moscow [{n}]."], judgement=0.9))
+    answer = seeded.ask(question, backend=fake_chat_model(
+        f"No, they made no disparaging remarks about Moscow [{n}].", judgement=0.9))
     assert answer.answer.startswith("No. ") and "no disparaging remarks" in answer.citations[0].quote, answer.answer
 
 
 def test_no_denial_where_nothing_refutes_the_statement(seeded):
     answer = seeded.ask("Did Blinken meet Wang Yi on the sidelines of the Munich Security Conference?",
-                        backend=Judging(responses=["unused"], judgement=0.1))
+                        backend=fake_chat_model("unused", judgement=0.1))
     assert answer.abstained, answer.answer
 
 
 def test_citations_carry_the_supporting_quote(seeded):
     n = marker_of(seeded, "Which Uzbek president did Blinken meet?", "Mirziyoyev")
     answer = seeded.ask("Which Uzbek president did Blinken meet?",
-                        backend=fake(f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."))
+                        backend=fake_chat_model(f"Blinken met Uzbek president Shawkat Mirziyoyev [{n}]."))
     assert "Mirziyoyev" in answer.citations[0].quote and len(answer.citations[0].quote) < len(answer.citations[0].text)
     data = answer.to_dict()["citations"][0]
     assert data["text"][data["quote_start"]:data["quote_end"]] == data["quote"]
@@ -206,14 +193,14 @@ def test_citations_carry_the_supporting_quote(seeded):
 
 def test_not_found_with_vouched_evidence_answers_with_the_quote(seeded):
     answer = seeded.ask("Which Uzbek president did Blinken meet?",
-                        backend=Judging(responses=["NOT_FOUND"], judgements={"Mirziyoyev": 0.95}, judgement=0.1))
+                        backend=fake_chat_model("NOT_FOUND", judgements={"Mirziyoyev": 0.95}, judgement=0.1))
     assert not answer.abstained and "Mirziyoyev" in answer.answer
     assert answer.answer.rstrip(".").endswith("[1]") and "Mirziyoyev" in answer.citations[0].quote
 
 
 def test_evidence_is_streamed_before_any_answer_text(seeded):
-    model = Judging(responses=["Blinken met Uzbek president Shawkat Mirziyoyev [1]."], judgements={"Mirziyoyev": 0.9},
-                    judgement=0.1)
+    model = fake_chat_model("Blinken met Uzbek president Shawkat Mirziyoyev [1].", judgements={"Mirziyoyev": 0.9},
+                            judgement=0.1)
     events = list(seeded.stream("Which Uzbek president did Blinken meet?", backend=model, evidence=True))
     kinds = [type(e).__name__ for e in events]
     assert kinds[:2] == ["Evidence", "Evidence"] and kinds[-1] == "Answer"
@@ -243,23 +230,24 @@ def tower(fresh, tmp_path):
 def test_a_source_judged_just_under_the_bar_is_judged_again_whole(tower):
     """The chosen sentences leave out the architect's (it is far from the question's words): judged on
     them, the paragraph falls just under the bar; judged whole, it passes and reaches the model whole."""
-    [source] = [e for e in tower.stream(TOWER_Q, backend=fake("unused"), evidence=True) if isinstance(e, Evidence)][:1]
+    events = tower.stream(TOWER_Q, backend=fake_chat_model("unused"), evidence=True)
+    [source] = [e for e in events if isinstance(e, Evidence)][:1]
     assert "Okonkwo" not in source.citations[0].quote
-    model = Judging(responses=["Marta Okonkwo-Berg drew up the plans for the tower in 1931 [1]."],
-                    judgements={"Okonkwo": 0.8}, judgement=0.45)
+    model = fake_chat_model("Marta Okonkwo-Berg drew up the plans for the tower in 1931 [1].",
+                            judgements={"Okonkwo": 0.8}, judgement=0.45)
     answer = tower.ask(TOWER_Q, backend=model)
     assert not answer.abstained and "Okonkwo-Berg" in answer.answer, answer.answer
     assert answer.confidence == 0.8
 
 
 def test_no_second_look_far_under_the_bar(tower):
-    answer = tower.ask(TOWER_Q, backend=Judging(responses=["unused"], judgements={"Okonkwo": 0.8}, judgement=0.2))
+    answer = tower.ask(TOWER_Q, backend=fake_chat_model("unused", judgements={"Okonkwo": 0.8}, judgement=0.2))
     assert answer.abstained and answer.confidence == 0.2
 
 
 def test_rejected_evidence_is_announced_before_abstaining(seeded):
     events = list(seeded.stream("Which Uzbek president did Blinken meet?", evidence=True,
-                                backend=Judging(responses=["unused"], judgement=0.1)))
+                                backend=fake_chat_model("unused", judgement=0.1)))
     statuses = [e.status for e in events if isinstance(e, Evidence)]
     assert statuses == ["checking", "rejected"] and events[-1].abstained
 
@@ -270,14 +258,14 @@ def test_rejected_evidence_is_announced_before_abstaining(seeded):
     ("Which Uzbek president did Blinken meet?", 0.6, "kept"),  # a source about it: 0.6 is enough
 ])
 def test_sources_loosely_about_the_question_need_a_surer_judgement(seeded, question, judgement, status):
-    events = list(seeded.stream(question, evidence=True, backend=Judging(responses=["unused"], judgement=judgement)))
+    events = list(seeded.stream(question, evidence=True, backend=fake_chat_model("unused", judgement=judgement)))
     assert [e.status for e in events if isinstance(e, Evidence)][-1] == status
 
 
 def test_a_header_is_measured_against_the_question_by_its_own_text(seeded):
     """The header's hit carries its document's first score (0.26 here); its own text is close (0.85)."""
     question = "Which outlet published the article saying Blinken's Central Asia tour focused more on Russia and China?"
-    model = Judging(responses=["unused"], judgement=0.1, judgements={"tour focused more": 0.6})
+    model = fake_chat_model("unused", judgement=0.1, judgements={"tour focused more": 0.6})
     events = list(seeded.stream(question, evidence=True, backend=model))
     assert [e.status for e in events if isinstance(e, Evidence)][-1] == "kept"
 
@@ -288,8 +276,8 @@ def test_stream_without_evidence_keeps_its_contract(seeded):
 
 
 def test_article_metadata_is_answerable_and_cited_as_the_header(seeded):
-    answer = seeded.ask(AUTHOR_Q, backend=Judging(responses=["It was written by Dr Pravesh Kumar Gupta [1]."],
-                                                  judgements={"was written by": 0.95}, judgement=0.2))
+    answer = seeded.ask(AUTHOR_Q, backend=fake_chat_model("It was written by Dr Pravesh Kumar Gupta [1].",
+                                                          judgements={"was written by": 0.95}, judgement=0.2))
     assert not answer.abstained and "Pravesh Kumar Gupta" in answer.answer
     assert answer.citations[0].paragraph_id.endswith("#header")
 
@@ -307,8 +295,8 @@ def test_a_question_naming_only_the_outlet_or_author_reaches_the_header(seeded, 
 
 
 def test_a_second_article_that_disagrees_is_shown_as_the_other_side(seeded):
-    model = Judging(responses=["All five Central Asian states abstained on the resolution [1]."],
-                    judgements={"Turkmenistan": 0.9, "all five": 0.9}, judgement=0.1)
+    model = fake_chat_model("All five Central Asian states abstained on the resolution [1].",
+                            judgements={"Turkmenistan": 0.9, "all five": 0.9}, judgement=0.1)
     answer = seeded.ask(VOTE_Q, backend=model)
     assert len({c.doc_id for c in answer.citations}) == 2, answer.answer
     assert "Turkmenistan" in answer.answer and "five" in answer.answer
@@ -317,8 +305,8 @@ def test_a_second_article_that_disagrees_is_shown_as_the_other_side(seeded):
 def test_a_disagreeing_article_the_check_rejected_still_speaks_for_the_other_side(seeded):
     """The real model judged the other article's vote paragraph 0.45 (below the bar): the answer
     quoted one side only. A contradiction is its own proof of relevance; mere other news is not."""
-    model = Judging(responses=["All five Central Asian states abstained on the resolution [1]."],
-                    judgements={"all five": 0.9}, judgement=0.1)
+    model = fake_chat_model("All five Central Asian states abstained on the resolution [1].",
+                            judgements={"all five": 0.9}, judgement=0.1)
     answer = seeded.ask(VOTE_Q, backend=model)
     assert len({c.doc_id for c in answer.citations}) == 2, answer.answer
     assert 'But ' in answer.answer and "Turkmenistan was absent" in answer.citations[1].quote, answer.answer
@@ -332,8 +320,9 @@ def test_a_paragraph_off_the_answers_topic_does_not_speak_though_the_judge_vouch
     spoke beside an answer about the oil pipeline. A witness must be about what the cited paragraph is."""
     question = "Through which pipeline did the US license the export of Kazakh oil?"
     n = marker_of(seeded, question, "Caspian Pipeline Consortium")
-    answer = seeded.ask(question, backend=Judging(
-        responses=[f"The US licensed the export of Kazakh oil via the Caspian Pipeline Consortium (CPC) pipeline [{n}]."]))
+    answer = seeded.ask(question, backend=fake_chat_model(
+        f"The US licensed the export of Kazakh oil via the Caspian Pipeline Consortium (CPC) pipeline [{n}].",
+        judgement=0.9))
     assert "Caspian Pipeline Consortium" in answer.answer and "says:" not in answer.answer, answer.answer
     assert len(answer.citations) == 1
 
@@ -344,8 +333,8 @@ def test_another_articles_sentence_on_another_matter_is_not_shown_as_the_other_s
     sentence read as a swapped one."""
     question = "When did Blinken meet China's State Councilor Wang Yi?"
     n = marker_of(seeded, question, "Wang Yi")
-    answer = seeded.ask(question, backend=Judging(
-        responses=[f"Blinken met China's State Councilor Wang Yi on February 18, 2023 [{n}]."],
+    answer = seeded.ask(question, backend=fake_chat_model(
+        f"Blinken met China's State Councilor Wang Yi on February 18, 2023 [{n}].",
         judgements={"Wang Yi": 0.9}, judgement=0.1))
     assert "February 18, 2023" in answer.answer and "But " not in answer.answer, answer.answer
 

@@ -1,4 +1,6 @@
-"""Helpers and paths the test modules share (`from support import ...`; nothing is imported from conftest)."""
+"""Helpers and paths the test modules share (`from support import ...`; nothing is imported from conftest).
+
+The fakes (`support.fakes`) and the tiny in-repo corpus (`support/corpus`, TINY_CORPUS) live beside them."""
 from __future__ import annotations
 
 import contextlib
@@ -11,13 +13,15 @@ from typing import Iterator
 
 import pytest
 
-from assistant.web import launch
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"  # the integration layer's data: seed corpus and eval sets, beside the repo
 CORPUS = SHARED / "corpus"
 SQUAD = SHARED / "eval" / "squad2-dev"
 TEST_OUTPUT = ROOT / "test-output"
+# Four short articles written for the tests, so the answer chain has unit tests needing nothing outside
+# the repo: a river barrier approved (2023-04-18), opened (2024-03-12, "$14 million") and audited
+# (2024-03-14, "$19 million": the two disagree on its cost), and an unrelated school choir story.
+TINY_CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
 def free_port() -> int:
@@ -52,6 +56,8 @@ def stop(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def running_app(assistant, **launch_args) -> Iterator[str]:
     """The web app over `assistant` on a free loopback port, closed afterwards; yields its URL."""
+    from assistant.web import launch  # Gradio takes seconds to import: only the tests that serve pay for it
+
     port = free_port()
     demo = launch(assistant, "127.0.0.1", port, block=False, **launch_args)
     try:

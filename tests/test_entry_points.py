@@ -1,4 +1,4 @@
-"""Issue 19, the seams an outside user or an attacker reaches: what callers may pick through the web
+"""The entry points an outside user or an attacker reaches: what callers may pick through the web
 API (gradio_client against the real app), LangChain's own standard retriever suite and async
 streaming, input validation, serving and uploads, CLI output, and how ingest names and titles things."""
 from __future__ import annotations
