@@ -68,11 +68,11 @@ def answer_open(question: str, kind: str, hits: list, encode, as_of=None) -> Com
     dated after it are not read."""
     as_of, encode = as_of_date(as_of), Remembered(encode)
     parts = [p for p in MULTI_PARTS.split(question) if content_words(p)] if kind == "multi" else []
-    candidates, part_scores = candidate_sentences(topic(question), parts if len(parts) > 1 else [], hits, encode,
-                                                  as_of)
+    about = topic(question)
+    candidates, part_scores = candidate_sentences(about, parts if len(parts) > 1 else [], hits, encode, as_of)
     if not candidates:
         return Composed("", [])
-    compared, quoted = contrast(candidates, encode) if kind == "comparison" else ([], [])
+    compared, quoted = contrast(candidates, about, encode) if kind == "comparison" else ([], [])
     if len(compared) > 1:  # who says what is the answer to "do they agree?"
         return render(compared, hits, as_of)
     rest = [c for c in candidates if not any(same_sentence(c, q) for q in quoted)]  # beside what both say

@@ -15,10 +15,14 @@ from dataclasses import replace
 
 from assistant import compose, evidence, verifier
 from assistant.open_sentences import Candidate, Said, without_connective
-from ingest.text import content_words, sentences
+from ingest.text import content_words, prefix_stems, sentences
 
 TOP_PER_ARTICLE = 3  # each article's most relevant sentences are read against the other's paragraphs
 MAX_ARTICLES = 3  # the most relevant articles compared pairwise: a few dozen verifier checks
+# share of the topic's words either sentence holds that both hold: "all five Central Asian states" and
+# "the other four Central Asian countries abstained" share 2 of 3 of "how the Central Asian countries
+# voted on the UN resolution"; a budget for "the new park" 1 of 4 of "the budget for the new river bridge"
+SAME_TOPIC_WORDS = 0.6
 NEGATION_RECALL = 0.5  # share of one sentence's content words the other holds, for a "not" to oppose them
 # "both say" needs more than support (half word recall, half cosine: "expected to talk about China and
 # Russia" is supported by "not tasked with pushing ... to choose between ... Russia and China"): the two
@@ -26,11 +30,12 @@ NEGATION_RECALL = 0.5  # share of one sentence's content words the other holds, 
 AGREE_COSINE = 0.7
 
 
-def contrast(candidates: list[Candidate], encode) -> tuple[list[Said], list[Candidate]]:
+def contrast(candidates: list[Candidate], about: str, encode) -> tuple[list[Said], list[Candidate]]:
     """([Said, Said], the sentences quoted) where two articles disagree: each says its own words,
     attributed and cited, the more relevant article first; ([Said], ...) naming both articles where
     they say the same; ([], []) where no two articles speak of the same matter (or only one article
-    speaks). `candidates`: most relevant first; `encode` remembers vectors (open_answer.Remembered)."""
+    speaks). `candidates`: most relevant first, to `about` (the question's topic); `encode` remembers
+    vectors (open_answer.Remembered)."""
     by_article = defaultdict(list)
     for candidate in candidates:
         if len(by_article[candidate.doc_id]) < TOP_PER_ARTICLE:
@@ -44,7 +49,7 @@ def contrast(candidates: list[Candidate], encode) -> tuple[list[Said], list[Cand
     ranked = sorted(zip(pairs, verdicts), key=lambda item: -(item[0][0].relevance + item[0][1].relevance))
     for (ours, theirs), verdict in ranked:
         said = _deciding_sentence(ours.text, theirs, verdict) if verdict.label == verifier.CONTRADICTED else None
-        if said and _same_matter(ours.text, said.text, verdict.reason):
+        if said and _same_matter(ours.text, said.text, verdict.reason, about):
             first, second = sorted((ours, said), key=lambda c: _rank(c, articles))
             return [Said(c.text, ((c.hit, c.span),), f"{compose._outlet(c.paragraph)} says") for c in (first, second)], \
                 [first, second]
@@ -70,10 +75,16 @@ def _deciding_sentence(claim: str, theirs: Candidate, verdict) -> Candidate | No
     return None
 
 
-def _same_matter(ours: str, theirs: str, reason: str | None) -> bool:
-    """A "not" opposes only sentences that say nearly the same words (NEGATION_RECALL): "would not be
-    reluctant to impose sanctions" does not deny that a visit "is of critical importance". A count, a
-    vote, a date or a role is a slot of its own."""
+def _same_matter(ours: str, theirs: str, reason: str | None, about: str) -> bool:
+    """Do the two sentences speak of the same part of the question's topic (SAME_TOPIC_WORDS)? A
+    budget "for the new park" is no other side of the one "for the new river bridge", though the
+    verifier finds the two counts of "budget" differ. And a "not" opposes only sentences that say
+    nearly the same words (NEGATION_RECALL): "would not be reluctant to impose sanctions" does not
+    deny that a visit "is of critical importance"."""
+    wanted = prefix_stems(about)
+    mine, other = wanted & prefix_stems(ours), wanted & prefix_stems(theirs)
+    if not mine & other or len(mine & other) < SAME_TOPIC_WORDS * max(len(mine), len(other)):
+        return False
     return reason != "negation" or max(verifier.lexical_recall(content_words(ours), theirs),
                                        verifier.lexical_recall(content_words(theirs), ours)) >= NEGATION_RECALL
 
