@@ -65,8 +65,8 @@ def without_connective(text: str, start: int, end: int) -> int:
 
 def candidate_sentences(about: str, parts: list[str], hits: list, encode,
                         as_of: datetime.date) -> tuple[list[Candidate], list[list[float]]]:
-    """The sentences that may speak, most relevant to `about` first, and each one's relevance to
-    each of `parts` (a multi-part question's questions). Not from a header, nor from an article
+    """The sentences that may speak, most relevant first (to `about` or to any of `parts`, a
+    multi-part question's questions), and each one's relevance to each part. Not from a header, nor from an article
     dated after `as_of` (the library as it stood that day); no fragment, no question, nothing that
     leans on a sentence before it. One call to the embedder."""
     found = []
@@ -87,7 +87,7 @@ def candidate_sentences(about: str, parts: list[str], hits: list, encode,
     vectors = encode(queries + texts)
     scores = [[_relevance(q, v, query, t) for q, query in zip(vectors, queries)]
               for v, t in zip(vectors[len(queries):], texts)]
-    candidates = [Candidate(i, span, s[0], v, p) for (i, span, p), s, v in zip(found, scores, vectors[len(queries):])]
+    candidates = [Candidate(i, span, max(s), v, p) for (i, span, p), s, v in zip(found, scores, vectors[len(queries):])]
     bar = max(RELEVANCE_FLOOR, RELEVANCE_SHARE * max(c.relevance for c in candidates))
     kept = sorted((n for n, c in enumerate(candidates) if c.relevance >= bar), key=lambda n: -candidates[n].relevance)
     return [candidates[n] for n in kept], [scores[n][1:] for n in kept]
