@@ -31,12 +31,14 @@ KINDS = (
     ("comparison", re.compile(rf"\b{SOURCE_NOUN}\b.{{0,40}}\b{DIFFER}\b|\b{DIFFER}\b.{{0,40}}\b{SOURCE_NOUN}\b|"
                               r"^\s*(?:compare|contrast)\b", re.I)),
     ("latest", re.compile(r"\b(?:latest|newest|most recent)(?: (?:news|developments?|updates?|reports?|word))? "
-                          r"(?:on|about|with|in|regarding|concerning|from)\b|\bwhat(?:'s| is) new (?:on|with|about|in)\b|"
+                          r"(?:on|about|with|in|regarding|concerning|from)\b|"
+                          r"\bwhat(?:'s| is) new (?:on|with|about|in)\b|"
                           r"\b(?:any|recent) (?:news|updates?|developments?) (?:on|about|from)\b|"
                           r"\bwhere do(?:es)? (?:things|it|matters) stand\b|\b(?:current )?status of\b", re.I)),
-    ("summary", re.compile(r"^\s*(?:please\s+)?(?:(?:can|could) you\s+)?(?:summari[sz]e|sum up|recap|outline|brief me|"
-                           r"tell me (?:about|everything about)|what do (?:the )?(?:articles|sources|reports|stories) say)\b|"
-                           r"\b(?:summary|overview|rundown|recap|round-?up|gist|key points|main points|highlights) of\b",
+    ("summary", re.compile(r"^\s*(?:please\s+)?(?:(?:can|could) you\s+)?(?:summari[sz]e|sum up|recap|outline|"
+                           r"brief me|tell me (?:about|everything about)|"
+                           r"what do (?:the )?(?:articles|sources|reports|stories) say)\b|"
+                           r"\b(?:summary|overview|rundown|recap|round-?up|gist|(?:key|main) points|highlights) of\b",
                            re.I)),
     ("multi", re.compile(rf"\b{WH}\b[^?]*?(?:,\s*|\s)and\s+{WH}\b|\?\s*\S[^?]*\?", re.I)),
 )
@@ -75,8 +77,10 @@ def answer_open(question: str, kind: str, hits: list, encode, as_of=None) -> Com
     compared, quoted = contrast(candidates, about, encode) if kind == "comparison" else ([], [])
     if len(compared) > 1:  # who says what is the answer to "do they agree?"
         return render(compared, hits, as_of)
-    rest = [c for c in candidates if not any(same_sentence(c, q) for q in quoted)]  # beside what both say
-    chosen = choose(kind, rest, part_scores if kind == "multi" else [])[:MAX_SENTENCES.get(kind, 4) - len(compared)]
+    if quoted:  # both articles say it: the rest of the answer is what else they say
+        candidates = [c for c in candidates if not any(same_sentence(c, q) for q in quoted)]
+    chosen = choose(kind, candidates, part_scores if kind == "multi" else [])
+    chosen = chosen[:MAX_SENTENCES.get(kind, 4) - len(compared)]
     verdicts = verifier.check_many([(c.text, c.paragraph.text) for c in chosen], encode)
     chosen = [c for c, verdict in zip(chosen, verdicts) if verdict.supported]
     return render(compared + [Said(c.text, ((c.hit, c.span),)) for c in ordered(kind, chosen)], hits, as_of)

@@ -51,8 +51,8 @@ def contrast(candidates: list[Candidate], about: str, encode) -> tuple[list[Said
         said = _deciding_sentence(ours.text, theirs, verdict) if verdict.label == verifier.CONTRADICTED else None
         if said and _same_matter(ours.text, said.text, verdict.reason, about):
             first, second = sorted((ours, said), key=lambda c: _rank(c, articles))
-            return [Said(c.text, ((c.hit, c.span),), f"{compose._outlet(c.paragraph)} says") for c in (first, second)], \
-                [first, second]
+            return [Said(c.text, ((c.hit, c.span),), f"{compose._outlet(c.paragraph)} says")
+                    for c in (first, second)], [first, second]
     for (ours, theirs), verdict in ranked:
         if verdict.supported and _alike(ours.text, theirs.paragraph.text[verdict.start:verdict.end], encode):
             both = f"{compose._outlet(ours.paragraph)} and {compose._outlet(theirs.paragraph)} agree"

@@ -49,7 +49,8 @@ def assert_each_sentence_quoted_and_cited(composed, hits):
 
 BRIDGE = [
     hit("post", "The new Elm River bridge opened to traffic on Monday after three years of construction. "
-                "Mayor Lena Ortiz cut the ribbon in front of a crowd of about 2,000 residents.", "2024-03-04", "Daily Post"),
+                "Mayor Lena Ortiz cut the ribbon in front of a crowd of about 2,000 residents.", "2024-03-04",
+        "Daily Post"),
     hit("star", "The Elm River bridge cost $48 million, paid mostly by a state transport grant. "
                 "Engineers say the bridge will carry 30,000 vehicles a day.", "2024-03-05", "Evening Star"),
     hit("post", "He said the city would now turn to repairing the old ferry terminal.", "2024-03-04", "Daily Post", 1),
@@ -110,7 +111,8 @@ def test_a_comparison_with_a_disagreement_says_who_says_what():
 
 
 def test_a_comparison_of_votes_quotes_each_count():
-    hits = [hit("post", "All five Nordic states abstained on the fishing resolution at the assembly.", source="Daily Post"),
+    hits = [hit("post", "All five Nordic states abstained on the fishing resolution at the assembly.",
+                source="Daily Post"),
             hit("star", "Iceland was absent, and the other four Nordic countries abstained on the fishing resolution.",
                 source="Evening Star")]
     composed = answer_open("Do the two articles agree on how the Nordic states voted on the fishing resolution?",
