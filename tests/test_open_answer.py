@@ -11,8 +11,8 @@ import zlib
 import numpy as np
 import pytest
 
-from assistant.open_answer import answer_open, open_kind, topic
-from assistant.retrieval import Hit
+from assistant.answer.open_answer import answer_open, open_kind, topic
+from assistant.answer.retrieval import Hit
 from ingest.records import Paragraph
 
 AS_OF = "2024-06-01"

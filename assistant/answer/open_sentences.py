@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant import evidence
+from assistant.answer import evidence
 from ingest.records import HEADER_INDEX
 from ingest.text import content_words, prefix_stems, sentences
 

@@ -16,11 +16,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant import compose, verifier
-from assistant.compose import Composed
-from assistant.open_compare import contrast
-from assistant.open_sentences import MAX_SENTENCES, Candidate, Said, candidate_sentences, choose, day, same_sentence
-from assistant.retrieval import as_of_date
+from assistant.answer import compose
+from assistant.verify import verifier
+from assistant.answer.compose import Composed
+from assistant.answer.open_compare import contrast
+from assistant.answer.open_sentences import MAX_SENTENCES, Candidate, Said, candidate_sentences, choose, day, same_sentence
+from assistant.answer.retrieval import as_of_date
 from ingest.text import clause_of, content_words
 
 SOURCE_NOUN = r"(?:articles?|sources?|reports?|outlets?|accounts?|papers?|stories|coverage|versions?)"

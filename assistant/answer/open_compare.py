@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from assistant import compose, evidence, verifier
-from assistant.open_sentences import Candidate, Said, without_connective
+from assistant.answer import compose, evidence
+from assistant.verify import verifier
+from assistant.answer.open_sentences import Candidate, Said, without_connective
 from ingest.text import content_words, prefix_stems, sentences
 
 TOP_PER_ARTICLE = 3  # each article's most relevant sentences are read against the other's paragraphs
