@@ -9,7 +9,7 @@ from typing import Iterator
 import numpy as np
 
 from assistant.answer import pipeline
-from assistant.answer.pipeline import ABSTAIN_TEXT, OUT_OF_WINDOW_TEXT  # noqa: F401 (the abstentions' words)
+from assistant.answer.pipeline import ABSTAIN_TEXT, EMPTY_WINDOW_TEXT  # noqa: F401 (the abstentions' words)
 from assistant.answer.retrieval import DEFAULT_METHOD, Hit, Retriever, as_filters, as_of_date, check_request
 from assistant.backends import BACKENDS, Backend, as_backend, resolve_name
 from assistant.lookup import lookup

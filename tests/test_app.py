@@ -285,6 +285,6 @@ def test_every_ingest_result_has_its_colour(status):
 
 
 def test_an_out_of_window_abstention_points_chat_readers_to_the_as_of_setting():
-    from assistant.api import OUT_OF_WINDOW_TEXT
+    from assistant.api import EMPTY_WINDOW_TEXT
 
-    assert "Settings > As of" in OUT_OF_WINDOW_TEXT  # a reader of the chat has no flags to pass
+    assert "Settings > As of" in EMPTY_WINDOW_TEXT  # a reader of the chat has no flags to pass

@@ -6,17 +6,21 @@ output.
     -> composed answer (compose) -> `Answer`
 
 A stage that leaves nothing to answer from ends the run with an abstention: no relevant paragraph,
-none from the time asked about (OUT_OF_WINDOW_TEXT), none the check vouches for, or a draft whose
-every claim verification removed. A yes/no question nothing answers but a paragraph refutes is
+none from the time asked about once searched inside it (EMPTY_WINDOW_TEXT, UNANSWERED_WINDOW_TEXT),
+none the check vouches for, or a draft whose every claim verification removed. Open questions
+(summaries, comparisons, "the latest on") take their own path: cited sentences from several articles. A yes/no question nothing answers but a paragraph refutes is
 answered "No" from that paragraph (a false premise).
 """
 from __future__ import annotations
 
+import datetime
 import time
+from dataclasses import replace
 from typing import Iterator
 
 from assistant.answer import citations, compose, headers
 from assistant.answer.evidence import Evidence as Source, select as select_evidence
+from assistant.answer.open_answer import answer_open, open_kind
 from assistant.answer.question import Question
 from assistant.answer.screen import JUDGED_SOURCES, screen
 from assistant.types import Answer, Citation, Evidence
@@ -24,9 +28,15 @@ from assistant.verify.stated import names_one_of
 from ingest.records import HEADER_INDEX
 
 ABSTAIN_TEXT = "The corpus does not contain an answer to this question."
-OUT_OF_WINDOW_TEXT = ("The corpus has no article from the time this question asks about, counted from {as_of}; "
-                      "the closest paragraphs are from other dates. To mean another day, ask as of it (the chat's "
-                      "Settings > As of, --as-of, as_of=).")
+# Said only after searching inside the window, and only what that search found: never that the
+# library lacks articles it holds.
+EMPTY_WINDOW_TEXT = ("The library has no article dated {since} to {until}, the time this question asks about. "
+                     "To mean another day, ask as of it (the chat's Settings > As of, --as-of, as_of=).")
+UNANSWERED_WINDOW_TEXT = ("None of the library's {count} articles dated {since} to {until}, the time this question "
+                          "asks about, answers it.")
+OUTDATED_NOTE = " (This comes from a {date} article and may be out of date.)"
+STALE_AFTER_DAYS = 180  # a present-tense answer resting only on older articles says so
+OPEN_HITS = 10  # an open answer draws from several articles: more hits than a fact answer
 WITNESS_POOL = 5  # picked sources an answer may quote as the other side where they contradict it
 
 
@@ -37,15 +47,26 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
     run = _Run(time.perf_counter())
     run.backend = parts.backend(backend)
     question = run.question = Question.read(asked, history, as_of)
+    if kind := open_kind(question.text):
+        yield from _open(parts, run, question, kind, k, filters, evidence)
+        return
     hits = run.hits = headers.with_headers(question, parts.retrieve(question.text, k, filters, as_of=as_of),
                                            parts.store, parts.encode)
     run.lap("retrieve")
     relevant = bool(hits) and max(h.score for h in hits) >= parts.settings.min_relevance
     chosen = select_evidence(question, hits, parts.encode) if relevant else []
     in_window = [s for s in chosen if not question.outside_window(s.paragraph.date)]
+    window = _window(question, filters) if chosen and not in_window else None
+    if window:  # the best paragraphs lie outside the time asked about: search inside it first
+        inside = parts.retrieve(question.text, k, window, as_of=as_of)
+        relevant = bool(inside) and max(h.score for h in inside) >= parts.settings.min_relevance
+        chosen = select_evidence(question, inside, parts.encode) if relevant else []
+        in_window = [s for s in chosen if not question.outside_window(s.paragraph.date)]
+        if in_window:  # else the closest paragraphs shown beside the abstention stay those outside it
+            hits = run.hits = inside
     picked = [s for s in in_window  # about what the question names (places aside)
               if names_one_of(question.names, f"{s.paragraph.title}\n{s.paragraph.text}")]
-    abstain_text = OUT_OF_WINDOW_TEXT.format(as_of=as_of.isoformat()) if chosen and not in_window else ABSTAIN_TEXT
+    abstain_text = _window_abstention(parts, window) if window and not in_window else ABSTAIN_TEXT
     run.lap("evidence")
     if evidence and picked:
         yield Evidence("checking", _quotes(picked[:JUDGED_SOURCES]))
@@ -53,6 +74,8 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
     if judged.seconds is not None:
         run.timings["check"] = judged.seconds
     sources, confidence = judged.sources, judged.confidence
+    if question.time.present:  # the newest statement of a state of affairs speaks first
+        sources = sorted(sources, key=lambda s: s.paragraph.date or "", reverse=True)
     denied = None if sources or confidence is None else compose.denial(question, picked[:JUDGED_SOURCES],
                                                                        parts.encode)
     if evidence and picked:
@@ -80,7 +103,68 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
     composed = compose.dated(compose.compose(question, verified, candidates, parts.encode,
                                              judged=confidence is not None, vetted=len(sources)), candidates, as_of)
     run.timings["verify"] = time.perf_counter() - verifying
-    yield run.answer(composed.text if composed.cited else ABSTAIN_TEXT, composed, candidates, confidence)
+    text = composed.text + _outdated(question, [candidates[i] for i in composed.cited]) if composed.cited else ABSTAIN_TEXT
+    yield run.answer(text, composed, candidates, confidence)
+
+
+def _open(parts, run, question: Question, kind: str, k: int | None, filters, evidence: bool):
+    """Summaries, comparisons, "the latest on" and multi-part questions: cited sentences drawn from
+    several articles (assistant/answer/open_answer.py), no draft to check."""
+    hits = run.hits = parts.retrieve(question.text, max(k or 0, OPEN_HITS), filters, as_of=question.as_of)
+    run.lap("retrieve")
+    relevant = bool(hits) and max(h.score for h in hits) >= parts.settings.min_relevance
+    if evidence and relevant:
+        yield Evidence("checking", [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], 1)])
+    composed = answer_open(question.text, kind, hits, parts.encode, question.as_of) if relevant else None
+    run.lap("compose")
+    cited = bool(composed and composed.cited)
+    sources = [_Found(h) for h in hits]
+    if evidence and relevant:
+        yield Evidence("kept" if cited else "rejected",
+                       [Citation.from_hit(n, hits[i], composed.quotes.get(i)) for n, i in enumerate(composed.cited, 1)]
+                       if cited else [])
+    text = composed.text if cited else ABSTAIN_TEXT
+    yield text
+    yield run.answer(text, composed if cited else None, sources, None)
+
+
+class _Found:
+    """A retrieval hit as an answer's source (open answers cite hits directly)."""
+
+    def __init__(self, hit):
+        self.hit = hit
+        self.paragraph = hit.paragraph
+
+
+def _window(question: Question, filters):
+    """`filters` narrowed to the window the question names (None when it names none)."""
+    days = question.time.window_days
+    if days is None:
+        return None
+    since = (question.as_of - datetime.timedelta(days=days)).isoformat()
+    until = question.as_of.isoformat()
+    return replace(filters, since=max(filter(None, (filters.since, since))),
+                   until=min(filter(None, (filters.until, until))))
+
+
+def _window_abstention(parts, window) -> str:
+    """What is true of the window the question asks about: it holds no article, or none that answers."""
+    count = sum(1 for d in parts.store.documents() if d.date and window.since <= d.date[:10] <= window.until)
+    text = UNANSWERED_WINDOW_TEXT if count else EMPTY_WINDOW_TEXT
+    return text.format(count=count, since=window.since, until=window.until)
+
+
+def _outdated(question: Question, cited: list[Source]) -> str:
+    """A present-tense question answered only from articles over STALE_AFTER_DAYS old says so."""
+    dates = [s.paragraph.date[:10] for s in cited if s.paragraph.date]
+    if not question.time.present or not dates:
+        return ""
+    newest = max(dates)
+    try:
+        age = (question.as_of - datetime.date.fromisoformat(newest)).days
+    except ValueError:
+        return ""
+    return OUTDATED_NOTE.format(date=newest) if age > STALE_AFTER_DAYS else ""
 
 
 def _witnesses(sources: list[Source], picked: list[Source]) -> list[Source]:

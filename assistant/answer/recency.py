@@ -19,19 +19,23 @@ DAYS_LATE = 3  # news a day or three late counts, as in the quizzes: an article 
 # The time vocabulary: every phrase by which a question names its time. Each says whether it leans
 # retrieval towards recent articles (the prior) and how many days before `as_of` the answer may reach
 # (the window). Not every phrase does both: "latest", "today" (= nowadays), "still" or "recent" ("most
-# recent") ask for the newest telling but no window; "on Monday", "newly" and "just announced" name a
-# window but give no prior. The first phrase with a window that matches decides it (rows in that order).
+# recent") ask for the newest telling but no window; a phrase naming a window leans to fresh articles
+# too. The first phrase with a window that matches decides it (rows in that order).
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 TIME_PHRASES = (  # (phrase, prior, window in days)
     (r"(?:this|last|past) (?:week|weekend)", True, 14),
     (r"yesterday", True, 14),
-    (rf"on {WEEKDAY}", False, 14),
+    (rf"on {WEEKDAY}", True, 14),
     (r"(?:this|last|past) month", True, 45),
     (r"recently", True, 92),
-    (r"newly|just announced", False, 92),
+    (r"newly|just announced", True, 92),
     (r"previous (?:week|weekend|month)|(?:this|last|past|previous) few (?:days|weeks)", True, None),
     (r"recent|latest|newest|lately|today|currently|so far|to date|still|(?-i:new)", True, None),
 )
+# A question about the state of things ("Who is the prime minister?", "Where will the Games be held?")
+# is about `as_of`: the newest statement answers it, and an old one is said to be possibly outdated.
+PRESENT = re.compile(r"^\s*(?:who|what|which|where|how many|how much)\b[^?]{0,40}?\b(?:is|are|will|does|do|has|have)\b"
+                     r"|\b(?:current(?:ly)?|now|at present|these days|latest|newest|still|so far|to date)\b", re.IGNORECASE)
 PHRASES = tuple((re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE), prior, days) for phrase, prior, days in TIME_PHRASES)
 THIS_YEAR = re.compile(r"\bthis year\b", re.IGNORECASE)  # the calendar year of `as_of`
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year the question names: its own time, no window
@@ -47,6 +51,7 @@ class TimeAsked:
     window_days: int | None  # the answer rests only on articles dated this many days before `as_of`
     this_year: bool  # "this year": articles of `as_of`'s calendar year
     years: tuple[int, ...]  # the years it names itself ("newly legalized in 1920")
+    present: bool = False  # about the state of things on `as_of` (present or future tense, "current", "latest")
 
     def excludes(self, date: str | None, as_of: datetime.date) -> bool:
         """The article is dated outside the window the question names (undated articles are given
@@ -64,10 +69,12 @@ class TimeAsked:
 
 def time_asked(question: str) -> TimeAsked:
     found = [(prior, days) for pattern, prior, days in PHRASES if pattern.search(question)]
-    return TimeAsked(recent=any(prior for prior, _ in found),
+    years = tuple(int(year) for year in YEAR.findall(question))
+    present = not years and bool(PRESENT.search(question))
+    return TimeAsked(recent=any(prior for prior, _ in found) or present, present=present,
                      window_days=next((days for _, days in found if days is not None), None),
                      this_year=bool(THIS_YEAR.search(question)),
-                     years=tuple(int(year) for year in YEAR.findall(question)))
+                     years=years)
 
 
 def is_recent(question: str) -> bool:

@@ -105,7 +105,7 @@ class Retriever:
         else:
             ranked = dict(dense or lexical)
         pool = sorted(ranked, key=ranked.get, reverse=True)[:n]
-        paragraphs = self.store.get(pool)
+        paragraphs = as_it_stood(self.store.get(pool), as_of)
         if self.method in ("hybrid", "mpnet"):
             ranked = {pid: ranked[pid] + PHRASE_WEIGHT * phrase_overlap(question, paragraphs[pid].text)
                       for pid in pool if pid in paragraphs}
@@ -151,6 +151,15 @@ class Retriever:
         mpnet = rescorer_for(self.store).scores(question, list(first_stage))
         return {pid: RESCORE_WEIGHT * mpnet.get(pid, 0.0) + (1 - RESCORE_WEIGHT) * score
                 for pid, score in first_stage.items()}
+
+
+def as_it_stood(paragraphs: dict[str, Paragraph], as_of: datetime.date | None) -> dict[str, Paragraph]:
+    """The paragraphs the library held on `as_of`: an article dated after it is neither cited nor a
+    witness (asked as of mid-January, a March article does not exist yet); undated ones stay."""
+    if as_of is None:
+        return paragraphs
+    day = as_of.isoformat()
+    return {pid: p for pid, p in paragraphs.items() if not p.date or p.date[:10] <= day}
 
 
 def distinct(order: list[str], paragraphs: dict[str, Paragraph], as_of: datetime.date | None) -> list[str]:

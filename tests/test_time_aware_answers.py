@@ -1,0 +1,74 @@
+"""Answers about time and open questions through the whole chain (real embedder and Chroma, the
+extractive backend): the library as it stood on `as_of`, a window searched before anything is said of
+it, a present-tense answer from old news flagged, and a comparison that says who says what."""
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+
+
+def article(folder, name: str, title: str, date: str, source: str, *paragraphs: str) -> None:
+    body = "\n\n".join(paragraphs)
+    (folder / f"{name}.txt").write_text(f"{title}\nDate: {date}\nSource: {source}\n\n{body}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory):
+    """An old festival report that matches the question's words best, a newer one inside the week asked
+    about, and an old statement of who runs the harbour."""
+    folder = tmp_path_factory.mktemp("harbour-articles")
+    article(folder, "festival-2022", "Penmore Harbour Festival draws record crowd", "2022-06-06", "coastpost.example",
+            "The Penmore Harbour Festival drew 40,000 visitors this weekend, the Penmore Harbour Festival's "
+            "organisers said, the most visitors the Penmore Harbour Festival has ever drawn.")
+    article(folder, "festival-2024", "Crowds return to the waterfront", "2024-06-03", "coastpost.example",
+            "About 52,000 people came to the harbour festival in Penmore over the weekend, organisers said on Monday.")
+    article(folder, "harbour-master-2019", "New harbour master for Penmore", "2019-02-11", "coastpost.example",
+            "Alan Reyes is the harbour master of Penmore, the town council announced on Monday.")
+    assistant = Assistant(store=tmp_path_factory.mktemp("harbour-store"), backend="extractive")
+    assert assistant.ingest([folder]).ok
+    return assistant
+
+
+def test_a_window_is_searched_before_the_answer_gives_up_on_it(harbour):
+    question = "How many visitors did the Penmore Harbour Festival draw this weekend?"
+    top = harbour.retrieve(question, k=1, as_of="2024-06-04")[0]
+    assert top.paragraph.date == "2022-06-06"  # the old report is the best match ...
+    answer = harbour.ask(question, k=1, as_of="2024-06-04")  # ... but the week asked about is searched too
+    assert not answer.abstained and "52,000" in answer.answer, answer.answer
+    assert {c.date for c in answer.citations} == {"2024-06-03"}
+
+
+def test_an_abstention_says_only_what_is_true_of_the_window(harbour):
+    question = "How many visitors did the Penmore Harbour Festival draw this weekend?"
+    empty = harbour.ask(question, as_of="2023-06-05")
+    assert empty.abstained and "The library has no article dated 2023-05-22 to 2023-06-05" in empty.answer
+    assert "--as-of" in empty.answer
+
+
+def test_an_article_dated_after_as_of_is_neither_cited_nor_a_witness(harbour):
+    answer = harbour.ask("How many people came to the harbour festival in Penmore?", as_of="2023-01-01")
+    assert all(c.date <= "2023-01-01" for c in answer.citations + answer.closest), answer
+
+
+def test_a_present_tense_answer_from_old_news_says_it_may_be_out_of_date(harbour):
+    answer = harbour.ask("Who is the harbour master of Penmore?", as_of="2024-06-05")
+    assert not answer.abstained and "Alan Reyes" in answer.answer, answer.answer
+    assert "(This comes from a 2019-02-11 article and may be out of date.)" in answer.answer
+    past = harbour.ask("Who was named harbour master of Penmore in 2019?", as_of="2024-06-05")
+    assert "may be out of date" not in past.answer  # a question about its own past time is not stale
+
+
+def test_a_comparison_says_who_says_what(tiny_store):
+    answer = tiny_store.ask("Do the articles agree on how much the Kelbrook barrier cost to build?",
+                            as_of="2024-03-20")
+    assert "$14 million" in answer.answer and "$19 million" in answer.answer, answer.answer
+    assert "valleyherald.example" in answer.answer and "wendsidepost.example" in answer.answer
+    assert len({c.doc_id for c in answer.citations}) >= 2
+
+
+def test_a_summary_draws_cited_sentences_from_several_articles(tiny_store):
+    answer = tiny_store.ask("Summarize the story of the Kelbrook flood barrier.", as_of="2024-03-20")
+    assert not answer.abstained and 2 <= answer.answer.count("[") <= 8, answer.answer
+    assert len({c.doc_id for c in answer.citations}) >= 2
+    assert "Tarnby" not in answer.answer  # the choir is another story
