@@ -22,7 +22,8 @@ PREVIEW = ("Real Madrid set to face Borussia Dortmund in the Champions League fi
 RESULT = ("Real Madrid won the Champions League final 2-0 against Borussia Dortmund at Wembley on Saturday. "
           "Dani Carvajal and Vinicius Junior scored in the last 20 minutes.")
 PREVIEW_THEN_RESULT = ("Real Madrid were set to face Borussia Dortmund in the Champions League final at Wembley. "
-                       "In the end Real Madrid beat Dortmund 2-0 in the final, with late goals from Carvajal and Vinicius.")
+                       "In the end Real Madrid beat Dortmund 2-0 in the final, with late goals from Carvajal and "
+                       "Vinicius.")
 STAFF = ("Susie Wiles, Donald Trump's chief of staff, said the White House would announce the tariffs on "
          "Wednesday. Wiles ran the campaign that returned Trump to power.")
 NAMED = "Susie Wiles was named chief of staff on Thursday, the first woman to hold the post."
@@ -78,7 +79,8 @@ def test_a_span_stating_the_opposite_outcome_still_contradicts(encode):
 
 def test_the_deciding_span_holds_the_result_where_a_preview_matches_better(encode):
     verdict = check("Real Madrid won the Champions League final.", PREVIEW_THEN_RESULT, encode)
-    assert verdict.label == "supported" and "Real Madrid beat Dortmund" in PREVIEW_THEN_RESULT[verdict.start:verdict.end]
+    assert verdict.label == "supported"
+    assert "Real Madrid beat Dortmund" in PREVIEW_THEN_RESULT[verdict.start:verdict.end]
 
 
 # ---- the rules on their own --------------------------------------------------------------------
@@ -108,9 +110,8 @@ def test_a_title_before_the_name_gives_the_role_to_that_person():
 def test_lookup_of_an_outcome_against_a_preview_is_not_supported(fresh, tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
-    (folder / "preview.txt").write_text(
-        "Madrid and Dortmund meet at Wembley\n\n" + PREVIEW + "\n\nTickets sold out within hours, the organisers said.\n",
-        encoding="utf-8")
+    article = f"Madrid and Dortmund meet at Wembley\n\n{PREVIEW}\n\nTickets sold out within hours.\n"
+    (folder / "preview.txt").write_text(article, encoding="utf-8")
     assert fresh.ingest([folder]).ok
     result = fresh.lookup("Real Madrid won the Champions League final")
     assert result.verdict != "supported", result
