@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant import language
+from assistant.answer_kind import ASKED, NAME
 from ingest.records import HEADER_INDEX
 from ingest.text import prefix_stems, sentences
 
@@ -20,14 +21,7 @@ MAX_EVIDENCE_CHARS = 400  # per source: ~100 tokens, so three sources keep the f
 MAX_WIDENED_CHARS = 1500  # a paragraph read whole: ~350 tokens, ~10 s of prompt on 2 cores
 SECOND_SENTENCE_SHARE = 0.85  # a second sentence joins when it scores this close to the best
 TYPE_BONUS = 0.15
-WANTS = (
-    ("number", re.compile(r"\bhow (?:many|much|long|old|far|big|large|often)\b|\bwhat (?:percentage|percent|share|"
-                          r"number|amount|sum|total|proportion|price|cost)\b|\bby how\b", re.IGNORECASE)),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|decade|century)\b", re.IGNORECASE)),
-    ("person", re.compile(r"\bwho(?:m|se)?\b", re.IGNORECASE)),
-    ("place", re.compile(r"\bwhere\b|\b(?:what|which) (?:country|city|state|town|region|place|capital)\b",
-                         re.IGNORECASE)),
-)
+WANTS = tuple((kind, pattern) for kind, pattern in ASKED if kind != NAME)  # the kinds `_holds` reads
 LEANS_BACK = re.compile(r"^(?:he|she|it|they|this|that|these|those|his|her|its|their|but|however|yet|also|"
                         r"in response|as a result|consequently|therefore)\b", re.IGNORECASE)
 YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might|"
