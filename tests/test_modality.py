@@ -8,6 +8,7 @@ import functools
 import pytest
 
 from assistant import modality, verifier
+from assistant.evidence import as_claim
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,12 @@ def test_an_expected_outcome_or_a_related_role_does_not_support_the_claim(claim,
 ])
 def test_a_stated_outcome_or_role_stays_supported(claim, paragraph, encode):
     assert check(claim, paragraph, encode).label == "supported"
+
+
+def test_a_yes_no_question_on_the_outcome_is_not_answered_yes_by_the_preview(encode):
+    claim = as_claim("Did Real Madrid win the Champions League final?")
+    assert check(claim, PREVIEW, encode).label == "unsupported"
+    assert check(claim, RESULT, encode).label == "supported"
 
 
 def test_a_span_stating_the_opposite_outcome_still_contradicts(encode):
