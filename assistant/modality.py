@@ -32,11 +32,12 @@ CONDITIONS = frozenset({"if", "unless", "whether"})
 # links up the parse through which an expectation governs an event
 GOVERNING_LINKS = frozenset({"xcomp", "ccomp", "relcl", "acl", "advcl", "pcomp", "pobj", "prep", "conj"})
 MAX_DEPTH = 4
-# a claim of one of these says how something ended; a span must state some outcome to support it
-OUTCOME_VERBS = frozenset("""win beat defeat clinch triumph lose elect reelect re-elect edge overcome prevail
+# a claim of one of these says how something ended; a span must state some outcome to support it (not
+# with words a preview uses otherwise: "has the edge", "the loss of key players", "lift sanctions")
+OUTCOME_VERBS = frozenset("""win beat defeat clinch triumph lose elect reelect re-elect overcome prevail
 eliminate""".split())
-OUTCOME_WORDS = OUTCOME_VERBS | frozenset("""winner victory victorious rout thrash crush sweep crown lift
-loss loser concede swear inaugurate""".split())
+OUTCOME_WORDS = OUTCOME_VERBS | frozenset("""winner victory victorious rout thrash crown loser concede swear
+inaugurate""".split())
 LIGHT_VERBS = frozenset({"be", "have", "do", "get"})
 ROLE_VERBS = {"be": "attr", "become": "attr", "remain": "attr", "name": "oprd", "appoint": "oprd",
               "elect": "oprd", "make": "oprd"}  # the dependency of the role under each verb
