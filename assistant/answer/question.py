@@ -10,19 +10,14 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from assistant.answer.answer_kind import ASKED, NAME
 from assistant.answer.chat import standalone_question
 from assistant.answer.recency import TimeAsked, time_asked
 from assistant.verify.stated import names_asked
 
-# The kind of fact the question asks for: evidence sentences holding one score higher.
-WANTS = (
-    ("number", re.compile(r"\bhow (?:many|much|long|old|far|big|large|often)\b|\bwhat (?:percentage|percent|share|"
-                          r"number|amount|sum|total|proportion|price|cost)\b|\bby how\b", re.IGNORECASE)),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|decade|century)\b", re.IGNORECASE)),
-    ("person", re.compile(r"\bwho(?:m|se)?\b", re.IGNORECASE)),
-    ("place", re.compile(r"\bwhere\b|\b(?:what|which) (?:country|city|state|town|region|place|capital)\b",
-                         re.IGNORECASE)),
-)
+# The kind of fact the question asks for (one word list: assistant/answer/answer_kind.py); evidence
+# sentences holding one score higher. "name" is answered by any proper noun, so it gives no bonus.
+WANTS = tuple((kind, pattern) for kind, pattern in ASKED if kind != NAME)
 YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might|"
                     r"must)\b(?!.*\bor\b)", re.IGNORECASE)
 # Questions about an article itself (who wrote it, when and where it was published, its title):

@@ -5,8 +5,9 @@ pair of adjacent sentences) that best supports the claim: content-word recall pl
 similarity, as citations always used. Overlap and embeddings are blind to what makes a claim false
 while it shares every word with its source, so the claim and that span are also compared by the
 language rules of assistant/verify/language.py (polarity, numbers, dates, names) and assistant/verify/votes.py
-(who voted how). A contradiction found
-this way decides; otherwise the support score does (`SUPPORT_THRESHOLD`).
+(who voted how); a contradiction found this way decides. Otherwise the support score does
+(`SUPPORT_THRESHOLD`), unless the span only expects the claim's outcome or only relates its role
+(assistant/verify/modality.py).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.verify import votes
+from assistant.verify import modality, votes
 from assistant.verify.language import contradiction, facts
 from assistant.verify.names import name_in
 from assistant.verify.stated import missing_fact, names_missing, stated_share
@@ -38,7 +39,8 @@ class Verdict:
     start: int
     end: int
     score: float  # support of the claim by the paragraph, [0, 1]
-    reason: str | None = None  # why not supported: "negation", "antonym", "number", "date", "name", "support"
+    reason: str | None = None  # why not supported: "negation", "antonym", "number", "date", "name", "support",
+    # "modality", "outcome", "role" (assistant/verify/modality.py)
     detail: str | None = None  # the words that differ, for people: "'allows' vs 'does not allow'"
 
     @property
@@ -122,7 +124,21 @@ def _decide(claim: str, paragraph: str, spans, vectors, threshold: float, indepe
     missing = missing_fact(claim, paragraph)
     if missing:
         return Verdict(UNSUPPORTED, start, end, round(score, 4), missing, f"a {missing} the source does not state")
+    span = paragraph[start:end]
+    unstated = modality.unstated_event(claim, span) or modality.unstated_role(claim, span)
+    if unstated:  # the result may be another sentence's: "A set to face B in the final. A won 2-1."
+        stating = next(((s, e) for _, _, s, e in ranked if unstated[0] != "role" and _states(claim, paragraph, s, e)
+                        and support(paragraph[s:e]) >= threshold), None)
+        if stating is None:
+            return Verdict(UNSUPPORTED, start, end, round(score, 4), *unstated)
+        start, end = stating
     return Verdict(SUPPORTED, start, end, round(score, 4))
+
+
+def _states(claim: str, paragraph: str, start: int, end: int) -> bool:
+    """`paragraph[start:end]` states the claim's events as done, and not otherwise than the claim."""
+    span = paragraph[start:end]
+    return modality.states_events(claim, span) and not contradicts(claim, span, paragraph)
 
 
 def _refuting_sentence(claim: str, paragraph: str, best: str, support):
