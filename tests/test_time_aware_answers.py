@@ -72,3 +72,13 @@ def test_a_summary_draws_cited_sentences_from_several_articles(tiny_store):
     assert not answer.abstained and 2 <= answer.answer.count("[") <= 8, answer.answer
     assert len({c.doc_id for c in answer.citations}) >= 2
     assert "Tarnby" not in answer.answer  # the choir is another story
+
+
+def test_a_hollow_answer_is_replaced_by_the_sentence_holding_the_asked_fact(tiny_store):
+    """The draft restates the topic; the checked source's sentence with the amount answers."""
+    from support.fakes import fake_chat_model
+
+    hollow = fake_chat_model("The Kelbrook flood barrier opened on the River Wend [1].", judgement=0.9)
+    answer = tiny_store.ask("How much did the Kelbrook barrier cost to build, according to the mayor?",
+                            backend=hollow, as_of="2024-03-13")
+    assert not answer.abstained and "$14 million" in answer.answer, answer.answer

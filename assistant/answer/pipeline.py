@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from assistant.answer import citations, compose, headers
+from assistant.answer.fact_bearing import fact_bearing
 from assistant.answer.evidence import Evidence as Source, select as select_evidence
 from assistant.answer.open_answer import answer_open, open_kind
 from assistant.answer.question import Question
@@ -100,8 +101,9 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
     verifying = time.perf_counter()
     verified = citations.verify("".join(draft), [s.paragraph.text for s in sources], parts.encode)
     candidates = sources + _witnesses(sources, picked)
-    composed = compose.dated(compose.compose(question, verified, candidates, parts.encode,
-                                             judged=confidence is not None, vetted=len(sources)), candidates, as_of)
+    composed = compose.compose(question, verified, candidates, parts.encode, judged=confidence is not None,
+                               vetted=len(sources))
+    composed = compose.dated(fact_bearing(question, composed, sources), candidates, as_of)
     run.timings["verify"] = time.perf_counter() - verifying
     text = composed.text + _outdated(question, [candidates[i] for i in composed.cited]) if composed.cited else ABSTAIN_TEXT
     yield run.answer(text, composed, candidates, confidence)
