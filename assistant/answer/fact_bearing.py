@@ -3,14 +3,17 @@
 "Which strain is spreading?" answered "activity is exploding across the country [1]" passes
 verification (the paragraph says so) and answers nothing. Such a hollow answer is replaced by the
 sentence of its checked sources that holds the asked fact, quoted and cited; where none does, the
-question abstains, except for "which ..." names, which the small parser often fails to see (there
-the answer stands rather than lose a right one).
+question abstains. The small parser often mislabels names ("Borneo" as a person), so for a person,
+a place or a name any proper noun the question does not name counts: hollow is an answer naming
+nothing new at all.
 """
 from __future__ import annotations
 
 import re
 
-from assistant.answer.answer_kind import NAME, asked_kind, best_fact_sentence, holds_kind
+from assistant.answer.answer_kind import NAME, PERSON, PLACE, asked_kind, best_fact_sentence, holds_kind
+from assistant.verify.language import parse
+from assistant.verify.names import name_in
 from assistant.answer.citations import without_markers
 from assistant.answer.compose import Composed, without_attribution
 from ingest.text import sentences
@@ -21,18 +24,22 @@ WITNESS = re.compile(r'\s(?:But|Also,) [^"]{1,120}? says: "')  # compose's other
 
 def fact_bearing(question, composed: Composed, sources: list) -> Composed:
     """`composed` when it holds the asked fact (or the question asks no one kind, or yes/no); else the
-    best fact-holding sentence of `sources` (the checked ones), else EMPTY (abstain) or, for a name,
-    `composed` as it is."""
+    best fact-holding sentence of `sources` (the checked ones), else EMPTY (abstain)."""
     kind = asked_kind(question.text)
     if not composed.cited or kind is None or question.yes_no:
         return composed
     said = without_attribution(without_markers(WITNESS.split(composed.text)[0]))
-    if holds_kind(kind, said, question.text):
+    if holds_kind(kind, said, question.text) or kind in (PERSON, PLACE, NAME) and _names_new(said, question.text):
         return composed
     spans = [(i, span) for i, source in enumerate(sources) for span in sentences(source.paragraph.text)]
     texts = [sources[i].paragraph.text[start:end] for i, (start, end) in spans]
     best = best_fact_sentence(question.text, texts)
     if best is None:
-        return composed if kind == NAME else EMPTY
+        return EMPTY
     i, span = spans[best]
     return Composed(f"{texts[best].strip().rstrip('.')} [1].", [i], {i: span})
+
+
+def _names_new(text: str, question: str) -> bool:
+    """`text` holds a proper noun (past its first word) that `question` does not name."""
+    return any(t.pos_ == "PROPN" and t.i > t.sent.start and not name_in(t.text, question) for t in parse(text))
