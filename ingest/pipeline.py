@@ -15,7 +15,7 @@ from ingest.readers import RawDocument, UnreadableFile, read, supported
 from ingest.records import Document, Paragraph, metadata_changes
 from ingest.sink import IngestStore
 from ingest.stored_files import StoredFiles
-from vectorstore.errors import ChromaUnreachable
+from vectorstore.errors import ServerUnreachable
 from vectorstore.sentences import of as long_paragraph_sentences
 
 BATCH_PARAGRAPHS = 1024  # paragraphs per encoder call: it sorts them by length, so bigger calls pad less
@@ -217,7 +217,7 @@ def _write(pending: list[_Planned], store: IngestStore, embed, report: IngestRep
         store.add_sentence_vectors(*sentences)  # kept by text: harmless if a write fails
         failures = store.write_many([(item.document, item.paragraphs, vectors[item.document.doc_id])
                                      for item in written])
-    except ChromaUnreachable:  # every later write would fail too: stop, the journal undoes this one
+    except ServerUnreachable:  # every later write would fail too: stop, the journal undoes this one
         raise
     except Exception as exc:  # the store itself failed: these documents, not the batch after them
         failures = [exc] * len(written)
