@@ -40,6 +40,10 @@ class Store:
             if not chroma_url:
                 raise StoreError("--database-url needs --chroma-url too: processes sharing the database must share "
                                  "the vectors (start `chroma run` and pass its URL)")
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)  # this host's uploads and caches
+            except OSError as exc:
+                raise StoreError(f"cannot use {self.path} for this host's uploads and caches: {exc}") from exc
             self.registry = ServerRegistry(database_url)
             self.write_lock = AdvisoryLock(self.registry.database)  # ingest, write, remove and repair hold it
         else:
