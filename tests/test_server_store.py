@@ -69,20 +69,19 @@ def test_a_database_of_another_schema_or_program_is_refused_in_one_line(postgres
     foreign = postgres.create("foreign_tables")
     with psycopg.connect(foreign, autocommit=True) as conn:
         conn.execute("create table customers(id int)")
-    code, _, err = cli("ingest", str(tmp_path), "--database-url", foreign, *flags, capsys=capsys)
+    code, _, err = cli("ingest", str(tmp_path), "--quiet", "--database-url", foreign, *flags, capsys=capsys)
     line = one_error_line(err)
     assert code == 2 and "(customers) but no assistant store" in line and "empty database" in line, line
 
 
 @pytest.mark.integration
-def test_migrate_moves_an_embedded_library_without_re_embedding(postgres, chroma_url, corpus_dir, tmp_path, capsys):
-    embedded = Assistant(store=tmp_path / "embedded", backend="extractive")
-    assert embedded.ingest([corpus_dir]).ok
+def test_migrate_moves_an_embedded_library_without_re_embedding(seeded, postgres, chroma_url, tmp_path, capsys):
+    embedded = seeded  # read only: migrate reads its store
     url = postgres.create("migrated")
     flags = ["--database-url", url, "--chroma-url", chroma_url, "--store", str(tmp_path / "local")]
-    code, out, _ = cli("migrate", "--from", str(tmp_path / "embedded"), *flags, capsys=capsys)
+    code, out, _ = cli("migrate", "--from", embedded.settings.store, *flags, capsys=capsys)
     assert code == 0 and "copied 2 document(s)" in out and "nothing was re-embedded" in out, out
-    code, out, _ = cli("migrate", "--from", str(tmp_path / "embedded"), *flags, capsys=capsys)
+    code, out, _ = cli("migrate", "--from", embedded.settings.store, *flags, capsys=capsys)
     assert code == 0 and "copied 0 document(s)" in out and "skipped 2" in out, out
 
     server = Assistant(store=tmp_path / "local", database_url=url, chroma_url=chroma_url, backend="extractive")
