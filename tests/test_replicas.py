@@ -14,7 +14,7 @@ import pytest
 from assistant.cli import main
 from support import ROOT, free_port
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1500)]
 
 QUESTION = "Which Uzbek president did Blinken meet?"
 ANSWER = "Mirziyoyev"
@@ -83,7 +83,4 @@ def test_a_committed_document_is_answered_and_a_removed_one_forgotten_by_both_re
     doc_id = cited(clients[0])[0]
     assert doc_id in listed
     assert main(["remove", doc_id, *flags]) == 0
-    removed = time.monotonic()
-    while time.monotonic() - removed < VISIBLE_WITHIN and any(doc_id in cited(c) for c in clients):
-        pass
     assert all(doc_id not in cited(c) for c in clients), "a removed document is still cited"
