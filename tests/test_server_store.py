@@ -132,6 +132,7 @@ def test_losing_postgres_mid_ingest_stops_at_once_and_the_rerun_leaves_every_doc
 
 @pytest.mark.integration
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_a_writer_killed_mid_ingest_on_one_host_is_finished_by_the_next_and_readers_never_see_half(
         postgres, chroma_url, tmp_path):
     import os
@@ -178,9 +179,9 @@ def test_a_writer_killed_mid_ingest_on_one_host_is_finished_by_the_next_and_read
             assert writer.poll() is None, writer.stderr.read().decode()
             assert time.monotonic() < deadline, "the writer committed nothing in 400 s"
             time.sleep(0.1)
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
     finally:
+        writer.send_signal(signal.SIGKILL)  # mid-ingest (or, when the test failed, not to outlive it)
+        writer.wait()
         stop.set()
         reader.join()
     assert torn == []
