@@ -37,7 +37,8 @@ class Assistant:
     def store(self) -> Store:
         if self._store is None:
             s = self.settings
-            self._store = Store(s.store, chroma_url=s.chroma_url, collection=s.collection, embedder=s.embedder)
+            self._store = Store(s.store, chroma_url=s.chroma_url, collection=s.collection, embedder=s.embedder,
+                                database_url=s.database_url)
         return self._store
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -26,6 +26,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("store and models")
     g.add_argument("--store", help="store folder (default: data/ or $ASSISTANT_STORE)")
     g.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 ($ASSISTANT_CHROMA_URL)")
+    g.add_argument("--database-url", help="keep the registry and lexical index in PostgreSQL, shared by replicas: "
+                                          "postgresql://USER:PASSWORD@HOST:PORT/DB, with --chroma-url "
+                                          "($ASSISTANT_DATABASE_URL)")
     g.add_argument("--config", help="TOML settings file (default: ~/.config/grounded-assistant/config.toml)")
     g.add_argument("--embedder", help="embedding model: minilm (packaged) or a local sentence-transformers path")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error (bugs always show it)")
@@ -116,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="finish interrupted writes, drop orphan vectors, re-embed missing ones, rebuild the lexical index")
     _common(p)
 
+    p = sub.add_parser("migrate", help="copy a store's library into the server store without re-embedding")
+    p.add_argument("--from", dest="from_store", required=True, metavar="STORE", help="the store folder to copy")
+    p.add_argument("--from-chroma-url", help="the Chroma server holding the source store's vectors, if not its folder")
+    _common(p)
+
     p = sub.add_parser("serve", help="start the web chat")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -133,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"ingest": commands.ingest, "ask": commands.ask, "chat": commands.chat, "list": commands.list_documents,
             "remove": commands.remove, "lookup": commands.lookup, "eval": commands.evaluate, "doctor": commands.doctor,
-            "serve": commands.serve}
+            "migrate": commands.migrate, "serve": commands.serve}
 
 
 def main(argv: list[str] | None = None) -> int:

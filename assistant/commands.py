@@ -18,6 +18,8 @@ from assistant.lookup import print_result
 from assistant.settings import default_corpus
 from assistant.web import launch
 from ingest.pipeline import expand
+from vectorstore.migrate import migrate as migrate_store
+from vectorstore.store import Store
 
 VERIFIED = "--- verified answer ---"  # `ask --stream`: ends the unverified draft
 
@@ -27,7 +29,7 @@ def _assistant(args) -> Assistant:
     if config and not os.path.isfile(config):  # only the default config file may be absent
         raise InvalidRequest(f"config file {config} not found")
     flags = {k: getattr(args, k, None)
-             for k in ("store", "chroma_url", "embedder", "backend", "backends", "model", "base_url", "k",
+             for k in ("store", "chroma_url", "database_url", "embedder", "backend", "backends", "model", "base_url", "k",
                        "min_confidence")}
     return Assistant(settings=Settings.load(config, **flags))
 
@@ -217,4 +219,27 @@ def evaluate(args) -> int:
 
 def doctor(args) -> int:
     assistant = _assistant(args)
-    return run_doctor(assistant.settings.store, lambda: assistant.store, assistant.encode, repair_store=args.repair)
+    return run_doctor(assistant.settings.store, lambda: assistant.store, assistant.encode, repair_store=args.repair,
+                      database_url=assistant.settings.database_url)
+
+
+def migrate(args) -> int:
+    """`--from STORE` into the store the other flags name (--database-url and --chroma-url)."""
+    target = _assistant(args)
+    if not target.settings.database_url:
+        raise InvalidRequest("migrate needs --database-url (and --chroma-url): the server store to copy into")
+    if not os.path.isfile(os.path.join(args.from_store, "registry.sqlite3")):
+        raise InvalidRequest(f"no store in {args.from_store} (its registry.sqlite3 is missing)")
+    source = Store(args.from_store, chroma_url=args.from_chroma_url, embedder=target.settings.embedder)
+    bar = tqdm(desc="migrate", unit="doc", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    report = migrate_store(source, target.store, progress)
+    bar.close()
+    for failure in report.failed:
+        print(f"failed: {failure}", file=sys.stderr)
+    print(report.line())
+    return 0 if not report.failed else 1

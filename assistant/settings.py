@@ -18,6 +18,7 @@ MAX_K = 100  # paragraphs per question: beyond this no prompt holds them and sea
 class Settings:
     store: str = "data"  # local state: embedded Chroma + registry + lexical index
     chroma_url: str | None = None  # use a `chroma run` server instead of the embedded store
+    database_url: str | None = None  # postgresql://...: registry, journal and lexical index shared by replicas
     collection: str = "paragraphs"
     embedder: str = "minilm"  # "minilm" (packaged) or a sentence-transformers model path
     backend: str = "auto"  # auto | llama | extractive | ollama | openai

@@ -13,6 +13,11 @@ quiz's week, and the recency prior counts from it).
     python bench/retrieval.py --name news-rtqa --corpus ../shared/eval/news-rtqa/articles \
         --questions ../shared/eval/news-rtqa/questions.jsonl --store ~/.cache/.../news --limit 0 --as-of-question-date
 
+On the server store (PostgreSQL + a Chroma server: docs/deploy.md) add `--database-url URL --chroma-url
+URL`; `assistant migrate --from STORE` first copies an embedded bench store there without re-embedding:
+
+    python bench/retrieval.py --name squad2-dev-server --database-url postgresql://... --chroma-url http://...
+
 Prints a table and writes bench/out/retrieval[-NAME].json.
 """
 from __future__ import annotations
@@ -40,6 +45,8 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=SQUAD / "questions.jsonl")
     parser.add_argument("--as-of-question-date", action="store_true", help="ask each question as of its `date`")
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
+    parser.add_argument("--database-url", help="the server store's PostgreSQL (with --chroma-url)")
+    parser.add_argument("--chroma-url", help="the Chroma server holding the vectors")
     parser.add_argument("--limit", type=int, default=1000, help="answerable questions, spread evenly (0 = all)")
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument("--out", type=Path, help="default bench/out/retrieval.json (squad2-dev) or retrieval-NAME.json")
@@ -53,7 +60,8 @@ def main() -> int:
     from assistant.evaluation import load_questions
     from assistant.metrics import gold_rank, latency_summary, retrieval_metrics
 
-    assistant = Assistant(store=args.store, backend="extractive")
+    assistant = Assistant(store=args.store, backend="extractive", database_url=args.database_url,
+                          chroma_url=args.chroma_url)
     report = assistant.ingest([args.corpus])
     if not report.ok:
         print(f"ingest: {report.summary()}", file=sys.stderr)
@@ -82,7 +90,8 @@ def main() -> int:
         seconds.append(time.perf_counter() - started)
     raw = {"method": "raw Chroma query (precomputed embedding)", **latency_summary(seconds)}
 
-    result = {"name": args.name, "questions": len(answerable), "paragraphs": assistant.store.count(), "k": K,
+    result = {"name": args.name, "store": "server" if args.database_url else "embedded",
+              "questions": len(answerable), "paragraphs": assistant.store.count(), "k": K,
               "default_method": DEFAULT_METHOD, "methods": rows, "raw_chroma": raw,
               "machine": {"python": platform.python_version(), "cpus": _cpus()},
               "command": "python bench/retrieval.py " + " ".join(sys.argv[1:])}

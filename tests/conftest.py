@@ -15,7 +15,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import pytest  # noqa: E402
 
 from assistant import Assistant  # noqa: E402
-from support import CORPUS, SHARED, TEST_OUTPUT, TINY_CORPUS  # noqa: E402
+from servers import PostgresCluster  # noqa: E402
+from support import CORPUS, SHARED, TEST_OUTPUT, TINY_CORPUS, free_port, start_chroma, stop  # noqa: E402
 
 SHARED_FIXTURES = {"corpus_dir", "seeded"}
 
@@ -73,3 +74,20 @@ def fresh(tmp_path):
 def test_output():
     TEST_OUTPUT.mkdir(exist_ok=True)
     return TEST_OUTPUT
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throw-away PostgreSQL cluster (tests/servers.py); `postgres.create(name)` makes a database."""
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory):
+    """A `chroma run` server shared by the session's server-store tests (each store owns a collection)."""
+    port = free_port()
+    process = start_chroma(tmp_path_factory.mktemp("chroma-session"), port)
+    yield f"http://127.0.0.1:{port}"
+    stop(process)

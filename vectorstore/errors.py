@@ -10,5 +10,10 @@ class StoreDrift(StoreError):
     """The registry holds paragraphs whose vectors are not in the Chroma the store was opened with."""
 
 
-class ChromaUnreachable(StoreError, StoreUnreachable):
-    """The Chroma server went away mid-command; stopping beats failing every later call one by one."""
+class ServerUnreachable(StoreError, StoreUnreachable):
+    """A server the store lives on (Chroma, PostgreSQL) went away mid-command; stopping beats failing
+    every later call one by one, and the journal undoes the write it interrupted."""
+
+
+class ChromaUnreachable(ServerUnreachable):
+    """The Chroma server went away mid-command."""

@@ -67,17 +67,7 @@ def check(store: Store) -> list[Finding]:
     findings.append(Finding("documents", not short, "complete" if not short else
                             f"{len(short)} document(s) with missing paragraphs, re-ingest: "
                             + ", ".join(r["location"] for r in short[:5])))
-    try:
-        store.collection
-    except StoreDrift as exc:
-        findings.append(Finding("chroma", False, str(exc)))
-    else:
-        findings.append(Finding("chroma", True, f"collection {store.collection_name} at {store.vectors.location()}"))
-        orphans, missing = vector_gaps(store)
-        leftovers = sum(store.vectors.other_collections().values())
-        findings.append(Finding("vectors", not orphans and not missing and not leftovers,
-                                f"{store.collection.count()} vectors, {len(orphans) + leftovers} orphan(s), "
-                                f"{len(missing)} document(s) with missing vectors"))
+    findings += vector_findings(store)
     findings.append(_check_fts(db))
     gaps = len(sentences.missing(db))
     findings.append(Finding("sentence vectors", not gaps, f"{gaps} sentence(s) of long paragraphs without a vector "
@@ -85,18 +75,30 @@ def check(store: Store) -> list[Finding]:
     return findings
 
 
+def vector_findings(store: Store) -> list[Finding]:
+    """Does the store's Chroma collection hold the vectors of its committed paragraphs, and only those?"""
+    try:
+        store.collection
+    except StoreDrift as exc:
+        return [Finding("chroma", False, str(exc))]
+    orphans, missing = vector_gaps(store)
+    leftovers = sum(store.vectors.other_collections().values())
+    return [Finding("chroma", True, f"collection {store.collection_name} at {store.vectors.location()}"),
+            Finding("vectors", not orphans and not missing and not leftovers,
+                    f"{store.collection.count()} vectors, {len(orphans) + leftovers} orphan(s), "
+                    f"{len(missing)} document(s) with missing vectors")]
+
+
 def vector_gaps(store: Store) -> tuple[list[str], set[str]]:
     """(Chroma ids no committed paragraph owns, doc_ids with a paragraph that has no vector).
     In a collection the store may share, only ids of its own documents can be its orphans."""
-    db = store.registry.db()
-    wanted = {record_id(r[0], r[1]): r[2] for r in db.execute(
-        "select p.paragraph_id, d.version, d.doc_id from paragraphs p join documents d on d.doc_id = p.doc_id")}
+    wanted = {record_id(pid, version): doc_id for pid, version, doc_id in store.registry.committed_records()}
     have = set()
     for offset in range(0, store.collection.count(), CHROMA_PAGE):
         have.update(store.collection.get(include=[], limit=CHROMA_PAGE, offset=offset)["ids"])
     orphans = sorted(have - wanted.keys())
-    if not store.vectors.owns_collection:
-        mine = {r[0] for r in db.execute("select doc_id from documents union select doc_id from pending")}
+    if not store.vectors.owns_collection:  # an embedded registry's store from before store ids
+        mine = {r[0] for r in store.registry.db().execute("select doc_id from documents union select doc_id from pending")}
         orphans = [record for record in orphans if doc_of(paragraph_of(record)) in mine]
     missing = {doc for record, doc in wanted.items() if record not in have}
     return orphans, missing
@@ -120,9 +122,10 @@ def _check_fts(db: sqlite3.Connection) -> Finding:
     return Finding("lexical index", ok, detail)
 
 
-def repair(store: Store, encode) -> list[str]:
+def repair(store: Store, encode, missing_sentences=None, lexical_check=None) -> list[str]:
     """Finish interrupted writes, delete orphan vectors, re-embed missing ones (paragraphs' and long
-    paragraphs' sentences'), rebuild the FTS index."""
+    paragraphs' sentences'), rebuild the FTS index. The server store passes its own ways of finding
+    sentences without vectors and of checking its lexical index (pg_health.py)."""
     done = []
     with store.write_lock:
         try:
@@ -144,10 +147,10 @@ def repair(store: Store, encode) -> list[str]:
             store.write(document, paragraphs, encode([p.text for p in paragraphs]))
         if missing:
             done.append(f"re-embedded {len(missing)} document(s)")
-        if gaps := sentences.missing(store.registry.db()):
+        if gaps := (missing_sentences or (lambda s: sentences.missing(s.registry.db())))(store):
             store.add_sentence_vectors(gaps, encode(gaps))
             done.append(f"encoded {len(gaps)} sentence(s) of long paragraphs")
-        if not _check_fts(store.registry.db()).ok:
+        if not (lexical_check or (lambda s: _check_fts(s.registry.db())))(store).ok:
             store.registry.rebuild_lexical_index()
             done.append("rebuilt the lexical index from the paragraphs table")
     return done

@@ -49,6 +49,8 @@ def creating(folder: Path):
 class Registry:
     def __init__(self, folder: Path):
         self.folder, self.file = folder, folder / "registry.sqlite3"
+        self.location, self.flags = str(folder), f"--store {folder}"  # for messages: where it is, how to name it
+        self.creating = functools.partial(creating, folder)  # a server registry locks in its database instead
         self._local = threading.local()
 
     def open(self, embedder: str, collection_prefix: str) -> dict[str, str]:
@@ -161,6 +163,11 @@ class Registry:
 
     def paragraph_counts(self, doc_ids: set[str]) -> dict[str, int]:
         return dict(self._in("select doc_id, paragraphs from documents where doc_id in ({})", doc_ids))
+
+    def committed_records(self) -> list[tuple[str, str, str]]:
+        """(paragraph_id, version, doc_id) of every committed paragraph (the health check's)."""
+        return self.db().execute("select p.paragraph_id, d.version, d.doc_id from paragraphs p "
+                                 "join documents d on d.doc_id = p.doc_id").fetchall()
 
     def _in(self, sql: str, values: set[str]) -> list:
         if not values:

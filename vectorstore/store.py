@@ -13,10 +13,13 @@ import sqlite3
 from pathlib import Path
 
 from ingest.records import Document, Paragraph, doc_of, paragraph_id, paragraph_of, record_id
-from vectorstore.errors import ChromaUnreachable, StoreDrift, StoreError
+from vectorstore.errors import ChromaUnreachable, ServerUnreachable, StoreDrift, StoreError
 from vectorstore.filters import Filters
 from vectorstore.lexical import LexicalIndex
 from vectorstore.lock import WriteLock
+from vectorstore.pg_lexical import ServerLexical
+from vectorstore.pg_lock import AdvisoryLock
+from vectorstore.pg_registry import ServerRegistry
 from vectorstore.registry import Registry
 from vectorstore.vectors import Vectors, chroma_metadata, vectors_version
 
@@ -25,18 +28,31 @@ __all__ = ["ChromaUnreachable", "Filters", "Store", "StoreDrift", "StoreError"]
 
 class Store:
     def __init__(self, path: str | Path, chroma_url: str | None = None, collection: str = "paragraphs",
-                 embedder: str = "minilm"):
+                 embedder: str = "minilm", database_url: str | None = None):
         """`collection` prefixes a new store's collection name; a store made before collections were
-        named after their store keeps the collection it used, `collection` itself."""
+        named after their store keeps the collection it used, `collection` itself. With `database_url`
+        the registry, journal and lexical index live in PostgreSQL and the vectors on the Chroma server
+        at `chroma_url` (the server store, shared by replicas); `path` then holds only local files."""
         self.path = Path(path)
-        self.chroma_url = chroma_url
+        self.chroma_url, self.database_url = chroma_url, database_url
         self.embedder = embedder
-        self.write_lock = WriteLock(self.path)  # ingest, write, remove and repair hold it
-        self.registry = Registry(self.path)
+        if database_url:
+            if not chroma_url:
+                raise StoreError("--database-url needs --chroma-url too: processes sharing the database must share "
+                                 "the vectors (start `chroma run` and pass its URL)")
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)  # this host's uploads and caches
+            except OSError as exc:
+                raise StoreError(f"cannot use {self.path} for this host's uploads and caches: {exc}") from exc
+            self.registry = ServerRegistry(database_url)
+            self.write_lock = AdvisoryLock(self.registry.database)  # ingest, write, remove and repair hold it
+        else:
+            self.registry = Registry(self.path)
+            self.write_lock = WriteLock(self.path)
         meta = self.registry.open(embedder, collection)
         self.store_id = meta["store_id"]
         self.vectors = Vectors(self.path, chroma_url, collection, self.registry, meta)
-        self._lexical = LexicalIndex(self.registry)
+        self._lexical = ServerLexical(self.registry) if database_url else LexicalIndex(self.registry)
 
     @property
     def collection(self):
@@ -155,7 +171,9 @@ class Store:
             try:
                 self.registry.replace(document, paragraphs, version)
                 failures.append(None)
-            except sqlite3.Error as exc:
+            except ServerUnreachable:
+                raise
+            except (sqlite3.Error, StoreError) as exc:
                 failures.append(StoreError(f"cannot write {document.doc_id}: {exc}"))
         committed = self.registry.versions(doc_ids)
         stale = [record_id(paragraph_id(doc_id, i), old) for doc_id, old in previous.items()

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from ingest.records import Document, Paragraph, paragraph_of, version_of
 from vectorstore.errors import ChromaUnreachable, StoreDrift, StoreError
 from vectorstore.filters import Filters, date_num
-from vectorstore.registry import Registry, creating
+from vectorstore.registry import Registry
 
 CHROMA_MAX_BATCH = 5000  # Chroma refuses more than 5,461 records per call
 
@@ -101,7 +101,7 @@ class Vectors:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
-            with creating(self.folder):  # also serializes recording the collection in the meta table
+            with self.registry.creating():  # also serializes recording the collection in the meta table
                 if self.chroma_url:
                     url = urlparse(self.chroma_url)
                     self._client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
@@ -154,12 +154,12 @@ class Vectors:
             problem = f"{here} is empty"
         else:
             return None
-        fix = f"run `assistant doctor --repair --store {self.folder}` to re-embed them"
+        fix = f"run `assistant doctor --repair {self.registry.flags}` to re-embed them"
         was = meta.get("chroma", self._where())
         if was != self._where():
             back = "drop --chroma-url" if was == "embedded" else f"point --chroma-url back at {was}"
             fix = f"its vectors were written to {self._describe(was)}: {back}, or {fix}"
-        return f"store {self.folder} has {self.registry.count()} paragraphs but no vectors for them: {problem}; {fix}"
+        return f"store {self.registry.location} has {self.registry.count()} paragraphs but no vectors for them: {problem}; {fix}"
 
     def _where(self) -> str:
         """Where the vectors live, as the registry's meta table records it."""

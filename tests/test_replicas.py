@@ -1,0 +1,86 @@
+"""Web replicas sharing one library: two `assistant serve` processes on one PostgreSQL and one Chroma
+server (the commands of docs/deploy.md). What one writer commits is answerable through both within 2 s;
+a removed document stops being cited by both; both list the same documents."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant.cli import main
+from support import ROOT, free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1500)]
+
+QUESTION = "Which Uzbek president did Blinken meet?"
+ANSWER = "Mirziyoyev"
+VISIBLE_WITHIN = 2.0  # seconds from a writer's commit to an answer through either replica
+
+
+def env() -> dict:
+    return {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+
+
+def serve(store, port: int, database_url: str, chroma_url: str) -> subprocess.Popen:
+    """`assistant serve` as deploy.md starts a replica, once it accepts connections."""
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--backend",
+                                "extractive", "--store", str(store), "--database-url", database_url,
+                                "--chroma-url", chroma_url], env=env(), cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            assert process.poll() is None, process.stderr.read().decode()
+            time.sleep(0.5)
+    process.kill()
+    pytest.fail("a replica did not start within 300 s")
+
+
+@pytest.fixture(scope="module")
+def replicas(postgres, chroma_url, tmp_path_factory):
+    database_url = postgres.create("replicas")
+    processes, clients = [], []
+    from gradio_client import Client
+
+    for name in ("a", "b"):
+        port = free_port()
+        processes.append(serve(tmp_path_factory.mktemp(f"replica-{name}"), port, database_url, chroma_url))
+        clients.append(Client(f"http://127.0.0.1:{port}/", verbose=False))
+    yield database_url, clients
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def cited(client, question: str = QUESTION) -> list[str]:
+    answer = client.predict(question, [], "extractive", 5, api_name="/ask")
+    return [c["doc_id"] for c in answer["citations"] if ANSWER in c["text"]]
+
+
+def test_a_committed_document_is_answered_and_a_removed_one_forgotten_by_both_replicas(
+        replicas, chroma_url, corpus_dir, tmp_path, capsys):
+    database_url, clients = replicas
+    flags = ["--store", str(tmp_path / "writer"), "--database-url", database_url, "--chroma-url", chroma_url]
+    assert all(cited(client) == [] for client in clients)  # an empty library; models loaded on both
+
+    assert main(["ingest", str(corpus_dir), "--quiet", *flags]) == 0
+    committed = time.monotonic()
+    waiting = set(range(len(clients)))
+    while waiting and time.monotonic() - committed < VISIBLE_WITHIN:
+        waiting = {i for i in waiting if not cited(clients[i])}
+    assert not waiting, f"replica(s) {waiting} did not answer from the new documents within {VISIBLE_WITHIN} s"
+
+    capsys.readouterr()
+    assert main(["list", "--json", *flags]) == 0
+    listed = capsys.readouterr().out
+    doc_id = cited(clients[0])[0]
+    assert doc_id in listed
+    assert main(["remove", doc_id, *flags]) == 0
+    assert all(doc_id not in cited(c) for c in clients), "a removed document is still cited"

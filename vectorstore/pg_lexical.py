@@ -1,0 +1,146 @@
+"""Lexical search inside PostgreSQL, with the embedded store's BM25 scores.
+
+Each paragraph's tokens are counted at write time by FTS5's own tokenizer (term_counts.TOKENIZER: its
+Porter stemmer and Unicode rules), so the terms are the ones the embedded index holds. They are stored
+as postings (term, paragraph row, count in its text, count in its context, the row's length) beside a
+term table holding each term's document frequency and one row of library totals (paragraphs, tokens),
+all written in the document's own transaction. A search looks up the query's terms, reads only their
+postings (the primary key leads with the term) and scores them in SQL with bm25.py's formula: FTS5's
+k1 and b, its idf, the context's weight (lexical.CONTEXT_WEIGHT) on the term frequency, the row's length
+over both columns. Nothing is rebuilt or held in a process: a new web replica searches at once.
+
+One difference from FTS5: a query word the tokenizer splits in several tokens ("co_op") is searched as
+those tokens, not as a phrase."""
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+from ingest.text import query_terms
+from vectorstore import fts, term_counts
+from vectorstore.bm25 import B, K1
+from vectorstore.filters import Filters
+from vectorstore.lexical import COMMON_TERM_MIN_DF, COMMON_TERM_SHARE, CONTEXT_WEIGHT
+
+SEARCH = """
+with stats as (select paragraphs::float8 as n, tokens::float8 / greatest(paragraphs, 1) as avgdl from lexical_stats),
+q as (select t.id, ln((s.n - t.df + 0.5) / (t.df + 0.5)) as idf from lexical_terms t, stats s
+      where t.term = any(%s) and t.df > 0),
+scored as (
+    select po.paragraph_row, sum((case when q.idf > 0 then q.idf else 1e-6 end)
+        * (((po.in_text + %s * po.in_context) * %s)
+           / ((po.in_text + %s * po.in_context) + %s * (%s + %s * po.length / s.avgdl)))) as score
+    from postings po join q on q.id = po.term_id cross join stats s {where}
+    group by po.paragraph_row order by score desc, po.paragraph_row limit %s)
+select p.paragraph_id, scored.score from scored join paragraphs p on p.rowid = scored.paragraph_row
+order by scored.score desc, scored.paragraph_row
+"""
+FILTERED = ("where po.paragraph_row in (select p.rowid from paragraphs p join documents d on d.doc_id = p.doc_id "
+            "where true{clauses})")
+
+
+class ServerLexical:
+    """lexical.LexicalIndex's reading side for the server store: every answer comes from the database."""
+
+    def __init__(self, registry):
+        self.database = registry.database
+
+    def search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """(paragraph_id, BM25 score: higher is better), best first; equal scores in stored order."""
+        words = query_terms(text)
+        frequencies, size = self.document_frequencies(words)
+        limit = max(COMMON_TERM_SHARE * size, COMMON_TERM_MIN_DF)
+        kept = [w for w in words if frequencies[w] <= limit] or sorted(words, key=frequencies.get)[:2]
+        terms = list(dict.fromkeys(t for w in kept for t in term_counts.TOKENIZER.terms(w)))
+        if not terms:
+            return []
+        where, args = "", []
+        if filters:
+            clauses, args = filters.sql()
+            where = FILTERED.format(clauses=clauses.replace("?", "%s"))
+        weight, ratio = CONTEXT_WEIGHT, float(K1 + 1.0)
+        with self.database.connection() as conn:
+            rows = conn.execute(SEARCH.format(where=where),
+                                [terms, weight, ratio, weight, float(K1), float(1 - B), float(B), *args, n])
+            return [(r[0], float(r[1])) for r in rows]
+
+    def document_frequencies(self, words: list[str]) -> tuple[dict[str, int], int]:
+        """Paragraphs holding each query word (as the index counts it) and the library's size."""
+        tokens = {w: term_counts.TOKENIZER.terms(w) for w in words}
+        wanted = list({t for ts in tokens.values() for t in ts})
+        with self.database.connection() as conn:
+            size = conn.execute("select paragraphs from lexical_stats").fetchone()[0]
+            df = dict(conn.execute("select term, df from lexical_terms where term = any(%s)", [wanted])) \
+                if wanted else {}
+        return {w: min((df.get(t, 0) for t in ts), default=0) for w, ts in tokens.items()}, int(size)
+
+    def load_memory(self) -> None:
+        """Nothing to load: the statistics live in the database."""
+
+    def changed(self) -> None:
+        """Nothing cached in the process to forget."""
+
+
+def count_terms(contexts: list[str], texts: list[str]) -> list[dict[str, list[int]]]:
+    """Per paragraph: term -> [count in its text, count in its context], as FTS5 tokenizes them."""
+    pairs = list(zip(texts, contexts))
+    return [counts for start in range(0, len(pairs), 2000)
+            for counts in term_counts.TOKENIZER.counts(pairs[start:start + 2000])]
+
+
+def write(conn, rows: list[int], counted: list[dict[str, list[int]]]) -> None:
+    """The postings of these paragraph rows, and the term and library totals, in the caller's transaction."""
+    if not rows:
+        return
+    terms = sorted({t for counts in counted for t in counts})
+    if terms:
+        conn.execute("insert into lexical_terms (term) select unnest(%s::text[]) on conflict (term) do nothing",
+                     [terms])
+    ids = dict(conn.execute("select term, id from lexical_terms where term = any(%s)", [terms])) if terms else {}
+    lengths = [sum(a + b for a, b in counts.values()) for counts in counted]
+    with conn.cursor() as cur, cur.copy(
+            "copy postings (term_id, paragraph_row, in_text, in_context, length) from stdin") as copy:
+        for row, counts, length in zip(rows, counted, lengths):
+            for term, (in_text, in_context) in counts.items():
+                copy.write_row((ids[term], row, in_text, in_context, length))
+    frequency = Counter(ids[t] for counts in counted for t in counts)
+    if frequency:
+        conn.execute("update lexical_terms t set df = t.df + c.n from (select unnest(%s::int[]) as id, "
+                     "unnest(%s::int[]) as n) c where t.id = c.id", [list(frequency), list(frequency.values())])
+    conn.execute("update lexical_stats set paragraphs = paragraphs + %s, tokens = tokens + %s",
+                 [len(rows), sum(lengths)])
+
+
+def delete(conn, doc_id: str) -> None:
+    """A document's postings gone and the totals lowered, in the caller's transaction."""
+    paragraphs = conn.execute("select count(*) from paragraphs where doc_id = %s", [doc_id]).fetchone()[0]
+    if not paragraphs:
+        return
+    tokens = conn.execute("""
+        with gone as (delete from postings po using paragraphs p where p.doc_id = %s and po.paragraph_row = p.rowid
+                      returning po.term_id, po.paragraph_row, po.length),
+        lowered as (update lexical_terms t set df = t.df - c.n
+                    from (select term_id, count(*) as n from gone group by term_id) c where t.id = c.term_id)
+        select coalesce(sum(length), 0) from (select distinct paragraph_row, length from gone) r""",
+                          [doc_id]).fetchone()[0]
+    conn.execute("update lexical_stats set paragraphs = paragraphs - %s, tokens = tokens - %s",
+                 [paragraphs, int(tokens)])
+
+
+def rebuild(conn) -> None:
+    """Every paragraph's postings and the totals counted again from the paragraphs table."""
+    conn.execute("delete from postings")
+    conn.execute("update lexical_terms set df = 0")
+    conn.execute("update lexical_stats set paragraphs = 0, tokens = 0")
+    paragraphs = conn.execute("select p.rowid, p.doc_id, p.text, d.title from paragraphs p join documents d "
+                              "on d.doc_id = p.doc_id order by p.doc_id, p.paragraph_index").fetchall()
+    for _, document in itertools.groupby(paragraphs, key=lambda row: row[1]):
+        document = list(document)
+        texts = [row[2] for row in document]
+        write(conn, [row[0] for row in document], count_terms(fts.contexts(document[0][3], texts), texts))
+
+
+def missing(conn) -> int:
+    """Paragraphs without postings, and whether the totals disagree with the postings (the health check's)."""
+    return conn.execute("select count(*) from paragraphs p where not exists "
+                        "(select 1 from postings po where po.paragraph_row = p.rowid)").fetchone()[0]
