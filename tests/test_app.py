@@ -3,6 +3,7 @@ safe (escaping, sanitized upload names, zip-slip-proof unpacking, no server path
 from __future__ import annotations
 
 import dataclasses
+import re
 import zipfile
 
 import pytest
@@ -288,3 +289,54 @@ def test_an_out_of_window_abstention_points_chat_readers_to_the_as_of_setting():
     from assistant.api import EMPTY_WINDOW_TEXT
 
     assert "Settings > As of" in EMPTY_WINDOW_TEXT  # a reader of the chat has no flags to pass
+
+
+COMPARISON = ('Caliber.az (2023-02-27) says: "Among the 32 abstentions were all five Central Asian states" [1]. '
+              'financialexpress says: "Turkmenistan was absent, and the other four <b>abstained</b>" [2].')
+
+
+def answer_of(text: str, cited: int) -> Answer:
+    return Answer(question="q", answer=text, abstained=False, backend="extractive",
+                  citations=[citation(n, f"p{n}") for n in range(1, cited + 1)])
+
+
+def paragraphs_of(rendered: str) -> list[str]:
+    return re.findall(r'<p class="answer-part">(.*?)</p>', rendered)
+
+
+def test_each_side_of_a_disagreement_is_its_own_paragraph_with_its_chip():
+    rendered = render.answer_html(answer_of(COMPARISON, 2))
+    first, second = paragraphs_of(rendered)
+    assert first.startswith("Caliber.az (2023-02-27) says: &quot;Among") and "all five Central Asian states" in first
+    assert second.startswith("financialexpress says:") and "Turkmenistan was absent" in second
+    assert first.count('class="chip"') == 1 and 'data-pid="doc-1#p1"' in first and first.endswith("</button>.")
+    assert second.count('class="chip"') == 1 and 'data-pid="doc-1#p2"' in second
+    assert "&lt;b&gt;abstained&lt;/b&gt;" in second and "<b>abstained" not in rendered and "[1]" not in rendered
+
+
+def test_a_summary_of_three_or_more_sentences_reads_one_sentence_a_paragraph():
+    text = ("Blinken met Mirziyoyev in Tashkent [1] (according to Caliber.az, 2023-02-27). He met Mr. Saidov too.[2] "
+            "The visit came before the G20 meeting [2][3]. Mr. Blinken spoke about China [3].")
+    parts = paragraphs_of(render.answer_html(answer_of(text, 3)))
+    assert [re.sub(r"<button.*?</button>", "#", p) for p in parts] == [
+        "Blinken met Mirziyoyev in Tashkent # (according to Caliber.az, 2023-02-27).", "He met Mr. Saidov too.#",
+        "The visit came before the G20 meeting ##.", "Mr. Blinken spoke about China #."]
+
+
+@pytest.mark.parametrize("text", ["It glows [1].", "By A [1]. It glows violet at night [2].",
+                                  "It glows [1], and it hums [2] when frightened."])
+def test_a_short_answer_stays_one_paragraph(text):
+    rendered = render.answer_html(answer_of(text, 2))
+    assert "<p" not in rendered and rendered.startswith('<div class="answer">') and "[1]" not in rendered
+
+
+def test_a_witness_after_the_answer_is_set_apart():
+    text = 'Blinken met Mirziyoyev [1]. But Caliber.az says: "He met the acting foreign minister" [2].'
+    first, second = paragraphs_of(render.answer_html(answer_of(text, 2)))
+    assert first.startswith("Blinken met") and second.startswith("But Caliber.az says:")
+
+
+def test_no_raw_line_break_is_left_for_markdown_to_read():
+    rendered = render.answer_html(answer_of("It glows [1].\n\n**bold** and *more*\nnext line [2].", 2))
+    assert "\n" not in rendered and "**bold**" in rendered and "<br>" in rendered
+    assert len(paragraphs_of(rendered)) == 2  # the writer's own blank line parts it

@@ -9,6 +9,15 @@ import string
 from pathlib import PurePath
 
 URL = re.compile(r"https?://")
+# What ends a cited sentence after its marker(s): an "(according to ...)" note and the stop, or nothing
+# where the stop came before the markers; any closing quote; then the next sentence.
+AFTER_MARKERS = re.compile(r"(?:\s*\([^()]*\))?[.!?]+[\"'”’)]*(?=\s+\S)")
+STOP_BEFORE = re.compile(r"[.!?][\"'”’)]*\s*$")
+NEXT_SENTENCE = re.compile(r"\s+\S")
+SAME_RUN = re.compile(r"\s*")
+BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+SIDE = re.compile(r'^(?:(?:But|Also,) )?[^"\n]{1,120}? says: "')  # one article's account: 'X says: "..."'
+PARAGRAPHS_FROM = 3  # sentences from which an answer reads as paragraphs, one a sentence
 EMPTY_LIBRARY = ("The library is empty. Add articles in the <b>Library</b> tab "
                  "(or run <code>assistant ingest PATH</code>), then ask about them.")
 VERDICTS = {"quoted": ("Quoted", "The text appears in the library (verbatim or nearly)."),
@@ -97,18 +106,50 @@ def answer_html(answer, show_scores: bool = False) -> str:
         if answer.closest:
             body += source_list("Closest paragraphs (not an answer):", answer.closest, show_scores, snippets=True)
         return body + meta
-    text = _with_chips(answer, {c.n: c for c in answer.citations})
+    by_n = {c.n: c for c in answer.citations}
+    parts = answer_paragraphs(answer)
+    text = (_with_chips(answer, by_n, *parts[0]) if len(parts) == 1 else
+            "".join(f'<p class="answer-part">{_with_chips(answer, by_n, start, end)}</p>' for start, end in parts))
     return f'<div class="answer">{text}</div>' + source_list("Sources", answer.citations, show_scores) + meta
 
 
-def _with_chips(answer, by_n: dict) -> str:
-    """The answer's text escaped, each marker whose numbers are all cited drawn as their chips."""
-    pieces, cursor = [], 0
-    for start, end, numbers in answer.markers():
-        if all(n in by_n for n in numbers):
-            pieces += [esc(answer.answer[cursor:start]), "".join(chip(n, by_n[n]) for n in numbers)]
-            cursor = end
-    return "".join(pieces) + esc(answer.answer[cursor:])
+def answer_paragraphs(answer) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph an answer is shown in: one per cited sentence where it has
+    PARAGRAPHS_FROM or more, or where one article's account follows another's ('X says: "..." [1].
+    Y says: "..." [2].'); the whole text otherwise, split only at its own blank lines."""
+    text, ends = answer.answer, []
+    markers = answer.markers()
+    for n, (start, end, _) in enumerate(markers):
+        if n + 1 < len(markers) and SAME_RUN.fullmatch(text, end, markers[n + 1][0]):
+            continue  # "[1][2]": the sentence ends after the last of the run
+        after = AFTER_MARKERS.match(text, end)
+        if after or STOP_BEFORE.search(text[max(0, start - 8):start]) and NEXT_SENTENCE.match(text, end):
+            ends.append(after.end() if after else end)
+    blank = [m.end() for m in BLANK_LINE.finditer(text)]
+    sentences = _spans(text, ends + blank)
+    if len(sentences) >= PARAGRAPHS_FROM or any(SIDE.match(text[a:b]) for a, b in sentences[1:]):
+        return sentences
+    return _spans(text, blank)
+
+
+def _spans(text: str, breaks: list[int]) -> list[tuple[int, int]]:
+    """The stripped pieces of `text` between the break positions; the whole text when it has none."""
+    bounds = [0, *sorted(set(breaks)), len(text)]
+    spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip()))
+             for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    return spans or [(0, len(text))]
+
+
+def _with_chips(answer, by_n: dict, start: int = 0, end: int | None = None) -> str:
+    """The answer's text from start to end escaped, each marker whose numbers are all cited drawn as its
+    chips; no line break is left raw (a blank line would end the chat's HTML block and let Markdown in)."""
+    end = len(answer.answer) if end is None else end
+    pieces, cursor = [], start
+    for m_start, m_end, numbers in answer.markers():
+        if start <= m_start and m_end <= end and all(n in by_n for n in numbers):
+            pieces += [esc(answer.answer[cursor:m_start]), "".join(chip(n, by_n[n]) for n in numbers)]
+            cursor = m_end
+    return ("".join(pieces) + esc(answer.answer[cursor:end])).strip().replace("\n", "<br>")
 
 
 def article_html(document, paragraphs, paragraph_id: str, quote: tuple[int, int] | None = None) -> str:
