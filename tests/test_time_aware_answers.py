@@ -89,3 +89,13 @@ def test_an_answer_naming_a_place_the_parser_mislabels_is_not_hollow(fresh, tmp_
     assert fresh.ingest([tmp_path / "beetles.txt"]).ok
     answer = fresh.ask("Where do beetles glow at night?", backend="extractive")
     assert not answer.abstained and "Borneo" in answer.answer  # spaCy's small model reads "Borneo" as a person
+
+
+def test_an_amount_the_parser_does_not_tag_still_answers_how_much(tiny_store):
+    """spaCy's small model tags no entity in "... an additional USD 25 million to ..."."""
+    from support.fakes import fake_chat_model
+
+    draft = fake_chat_model("The barrier cost USD 14 million to build [1].", judgement=0.9)
+    answer = tiny_store.ask("How much did the Kelbrook barrier cost to build, according to the mayor?",
+                            backend=draft, as_of="2024-03-13")
+    assert not answer.abstained and "14 million" in answer.answer, answer.answer
