@@ -11,7 +11,8 @@ log's own texts, else the store's: --store SET=FOLDER, opened read-only). A pair
   folded) and the paragraph holds it; a yes/no answer with the gold polarity citing the gold paragraph;
 - wrong: the question has no answer in the library and the answer did not abstain; or the answer
   states none of the gold answers and the claim asserts one (it holds the kind of fact asked,
-  assistant/answer/answer_kind.py; for a what/why/how question, the answer's first claim); or the
+  assistant/answer/answer_kind.py, of the question's last sentence) and is the answer's first claim
+  (what it asserts; what follows is context or a witness); or the
   yes/no is the opposite of the gold; for an open question, the claim states one of its `wrong` facts;
 - anything else is left out, its reason counted: context beside the gold-stating sentence, a hollow
   claim (the asked kind of fact missing: answer/fact_bearing.py's business, not the verifier's), part
@@ -45,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.answer.answer_kind import NAME, PERSON, asked_kind, holds_kind  # noqa: E402
 from assistant.answer.citations import MARKER, marker_numbers  # noqa: E402
 from assistant.answer.compose import without_attribution  # noqa: E402
-from assistant.verify.language import NAME_LABELS, parse  # noqa: E402
+from assistant.verify.language import parse  # noqa: E402
 from assistant.verify.names import is_generic, name_in  # noqa: E402
 from assistant.metrics import contains, matches_gold, normalize_answer  # noqa: E402
 from bench.open_grader import states  # noqa: E402
@@ -55,6 +56,7 @@ OUTPUT = ROOT / "bench" / "verifier_real.jsonl"
 OPEN_CASES = ROOT / "bench" / "questions" / "open.jsonl"
 RIGHT, WRONG = "right", "wrong"
 SET_NAMES = (("news", "news-rtqa"), ("squad", "squad2-dev"), ("seed", "seed"))  # answers-NAME.jsonl -> set
+CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 PARTIAL = 0.5  # share of a gold answer's words a claim may hold before it counts as stating part of it
 PLAIN_K = 3  # bench/answers.py's plain chain cites out of this many paragraphs
 HAND_CHECK = """(filled in after reading the labels by hand)"""
@@ -87,9 +89,9 @@ def label(question: str, answer: str, claim: str, paragraph: str, gold: list[str
         return None, "context beside the answer's gold-stating sentence"
     if any(_part_of(g, claim) for g in gold):
         return None, "states part of a gold answer"
-    kind = asked_kind(question)
-    if kind is None and not first:
-        return None, "context after a what/why/how answer's first claim"
+    if not first:
+        return None, "context after the answer's first claim (what it asserts)"
+    kind = asked_kind(asked_part(question))
     if kind is not None and not asserts(kind, claim, question):
         return None, f"hollow: no {kind} the question asks for"
     where = "the paragraph holds a gold answer" if any(contains(paragraph, g) for g in gold) \
@@ -97,15 +99,21 @@ def label(question: str, answer: str, claim: str, paragraph: str, gold: list[str
     return WRONG, f"asserts another {kind or 'answer'} than the gold; {where}"
 
 
+def asked_part(question: str) -> str:
+    """The question's last sentence: "Medina posted a 9.90 score. Which island is hosting ...?" asks
+    in its second (answer_kind reads "which" only at a clause's start)."""
+    spans = sentences(question)
+    return question[spans[-1][0]:spans[-1][1]] if spans else question
+
+
 def asserts(kind: str, claim: str, question: str) -> bool:
-    """The claim holds a fact of the asked kind: answer_kind's test, or for "who" and "which" any
-    name the question does not hold (answer_kind reads "England won" as holding no person)."""
+    """The claim holds a fact of the asked kind: answer_kind's test, or for "who" and "which" a name
+    the question does not hold as the claim's subject (answer_kind reads "England won" as holding no
+    person, the small parser tags no entity in it)."""
     if holds_kind(kind, claim, question):
         return True
-    doc = parse(claim)  # the small parser tags no entity in "England won the final."
-    names = [e.text for e in doc.ents if e.label_ in NAME_LABELS] + \
-        [t.text for t in doc if t.pos_ == "PROPN" and t.text[:1].isupper() and not is_generic(t.text)]
-    return kind in (PERSON, NAME) and any(not name_in(name, question) for name in names)
+    subjects = [t for t in parse(claim) if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN"]
+    return kind in (PERSON, NAME) and any(not is_generic(t.text) and not name_in(t.text, question) for t in subjects)
 
 
 def label_open(case: dict, claim: str, paragraph: str) -> tuple[str | None, str]:
@@ -123,10 +131,17 @@ def label_open(case: dict, claim: str, paragraph: str) -> tuple[str | None, str]
 
 
 def _part_of(gold: str, claim: str) -> bool:
-    """The claim holds at least PARTIAL of the gold answer's words ("Mirziyoyev" of "Shawkat Mirziyoyev")."""
+    """The claim names the gold answer by part of it ("Mirziyoyev" for "Shawkat Mirziyoyev"), not
+    another name sharing a word ("the Matilija Fire" for "Park Fire"): a run of capitalised words of
+    the claim holds a gold word and no other (a lower-case gold: PARTIAL of its words are in the claim)."""
     words = normalize_answer(gold).split()
-    said = set(normalize_answer(claim).split())
-    return len(words) > 1 and sum(w in said for w in words) >= PARTIAL * len(words)
+    if len(words) < 2:
+        return False
+    if not gold[:1].isupper():
+        said = set(normalize_answer(claim).split())
+        return sum(w in said for w in words) >= PARTIAL * len(words)
+    runs = (normalize_answer(run).split() for run in CAPITALISED_RUN.findall(claim))
+    return any(run and set(run) <= set(words) for run in runs)
 
 
 def claims(answer: str, cited: list[str], limit: int | None = None) -> list[tuple[str, str]]:

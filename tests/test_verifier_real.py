@@ -62,6 +62,10 @@ def test_a_team_named_by_its_country_or_city_asserts_a_who_or_which_answer():
 def test_part_of_a_gold_name_is_neither_right_nor_wrong():
     verdict, why = label("Who scored?", "Carmona scored [1].", "Carmona scored.", FINAL, ["Olga Carmona"], True)
     assert verdict is None and why == "states part of a gold answer"
+    question = "What is the name of the blaze?"
+    verdict, _ = label(question, "The Matilija Fire is the name of the blaze [1].",
+                       "The Matilija Fire is the name of the blaze.", "The Matilija Fire grew.", ["Park Fire"], True)
+    assert verdict == WRONG
 
 
 def test_a_gold_answer_the_cited_paragraph_lacks_is_left_out():
@@ -77,11 +81,11 @@ def test_yes_no_answers_are_judged_by_their_first_word_and_the_gold_paragraph():
     assert label(question, "Yes. Spain won [1].", "Spain won.", PREVIEW, ["yes"], True, gold_paragraph=FINAL)[0] is None
 
 
-def test_a_what_question_is_asserted_by_the_answers_first_claim_only():
+def test_a_wrong_answer_is_asserted_by_its_first_claim_only():
     question = "What happened in the final?"
     answer = "England lost [1]. The final was in Sydney [1]."
-    assert label(question, answer, "England lost.", FINAL, ["Spain beat England"], True, first=True)[0] == WRONG
-    assert label(question, answer, "The final was in Sydney.", FINAL, ["Spain beat England"], True,
+    assert label(question, answer, "England lost.", FINAL, ["Spain won"], True, first=True)[0] == WRONG
+    assert label(question, answer, "The final was in Sydney.", FINAL, ["Spain won"], True,
                  first=False)[0] is None
 
 
