@@ -2,7 +2,7 @@
 no model (spaCy reads the asked kind of fact)."""
 from __future__ import annotations
 
-from bench.verifier_real import RIGHT, WRONG, claims, label, label_open, labelled_answer, reason_class
+from bench.claim_labels import RIGHT, WRONG, claims, label, label_open, labelled_answer, reason_class
 
 FINAL = ("Spain beat England 1-0 in the final on Sunday. Olga Carmona scored the only goal. "
          "The match was played in Sydney.")
