@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from assistant.answer.answer_kind import NAME, PERSON, asked_kind, holds_kind
-from assistant.answer.citations import MARKER, marker_numbers
+from assistant.answer.citations import MARKER, MARKER_GROUP, marker_numbers
 from assistant.answer.compose import without_attribution
 from assistant.metrics import contains, matches_gold, normalize_answer
 from assistant.verify.language import parse
@@ -17,6 +17,7 @@ from ingest.text import content_words, sentences
 
 RIGHT, WRONG = "right", "wrong"
 CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+SAYS = re.compile(r'^[^"“”]{1,120}? says: ["“]')  # open_compare's 'financialexpress says: "...' (no "Also,")
 PARTIAL = 0.5  # share of a lower-case gold answer's words a claim may hold before it counts as stating part of it
 PLAIN_K = 3  # bench/answers.py's plain chain cites out of this many paragraphs
 
@@ -103,21 +104,39 @@ def _part_of(gold: str, claim: str) -> bool:
 
 
 def claims(answer: str, cited: list[str], limit: int | None = None) -> list[tuple[str, str]]:
-    """(claim, cited text) for each marker of each sentence of `answer`. `cited[i]` is the text of the
-    i-th marker number in order of first use (bench/answers.py's `recount`); numbers over `limit` cite
-    nothing (the plain chain's stray markers)."""
+    """(claim, cited text) for each marker of `answer`: each sentence, clause by clause where it cites
+    mid-way ('A says: "..." [1]. b says: "..." [2].' is two claims, as verification checks them).
+    `cited[i]` is the text of the i-th marker number in order of first use (bench/answers.py's
+    `recount`); numbers over `limit` cite nothing (the plain chain's stray markers)."""
     order = list(dict.fromkeys(n for group in MARKER.findall(answer) for n in marker_numbers(group)
                                if limit is None or 1 <= n <= limit))
     by_n = dict(zip(order, cited))
     pairs = []
     for start, end in sentences(answer):
-        sentence = answer[start:end]
-        numbers = dict.fromkeys(n for group in MARKER.findall(sentence) for n in marker_numbers(group) if n in by_n)
-        claim = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(without_attribution(MARKER.sub("", sentence)).split()))
-        claim = claim.strip(' "')
-        if numbers and content_words(claim):
-            pairs += [(claim, by_n[n]) for n in numbers]
-    return pairs
+        for clause, numbers in _clauses(without_attribution(answer[start:end])):
+            claim = _bare(clause)
+            if content_words(claim):
+                pairs += [(claim, by_n[n]) for n in dict.fromkeys(numbers) if n in by_n]
+    return list(dict.fromkeys(pairs))
+
+
+def _clauses(sentence: str) -> list[tuple[str, list[int]]]:
+    """[(text, cited numbers)]: the text before each marker group; text after the last joins it."""
+    parts, cursor = [], 0
+    for match in MARKER_GROUP.finditer(sentence):
+        parts.append((sentence[cursor:match.start()], [n for g in MARKER.findall(match[1]) for n in marker_numbers(g)]))
+        cursor = match.end()
+    tail = sentence[cursor:]
+    if parts and tail.strip(' .!?"”'):
+        parts[-1] = (parts[-1][0] + tail, parts[-1][1])
+    return parts
+
+
+def _bare(clause: str) -> str:
+    """A clause as a claim: no leading stop, no "<outlet> says:" and quotes around the source's words."""
+    text = SAYS.sub("", clause.strip().lstrip(".,;:!? "))
+    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(without_attribution(text).split())).strip(' "“”')
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 def labelled_answer(row: dict, set_name: str) -> tuple[list[dict], Counter]:

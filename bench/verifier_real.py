@@ -29,19 +29,23 @@ flagged = right claims lost. Written to bench/out/verifier-real.json with the mi
         seed=../logs/answers-seed-before.jsonl --store news-rtqa=/work/stores/news
     python bench/verifier_real.py measure
 
-How the labels were checked: 15 "wrong" labels read by hand against claim, paragraph and gold (the 8
-of the default answers on news-rtqa, whole library, and 7 of the extractive ones on it). 12 hold: a
-stale fact ("Kentucky is in a legal battle over a Ten Commandments law" from a 2005 ruling; "more
-than 32,000 workers" for 33,000; the 2017 Thomas Fire as "the fifth largest"), a misread ("The
-Matilija Fire is the name of the blaze" from a paragraph naming it the sixth largest; "seven jurors
-were seated" for a panel of 12; "Mold" for the plant "ragweed"), another film or state, and answers
-to questions the library cannot answer (true sentences, but no answer should be shown). Most of
-these are true to their paragraph: the verifier cannot refute them by support, only by who/what/when
-the question asks. Where the automatic labels err: 3 of the 15 are hollow answers counted wrong
-because a "which ..." question's kind is only `name` and the claim names something else (the AFP
-photographer for "which island", the FDA for the pill's name, a sentence cut at "7 p.m." for the best
-picture); a sentence split at an abbreviation ("The Super Mario Bros.") truncates a claim. Right labels
-rest on the gold string being in claim and paragraph: a claim can hold it in another role.
+How the labels were checked: 16 "wrong" labels read by hand against claim, paragraph and gold (all 9
+of the default answers: news-rtqa whole library and the open questions; and 7 of the extractive
+answers on news-rtqa, collected with --modes extractive). 13 hold: a stale fact ("Kentucky is in a
+legal battle over a Ten Commandments law" from a 2005 ruling; "more than 32,000 workers" for 33,000;
+"the next Winter Olympics will be held in Beijing"; the 2017 Thomas Fire as "the fifth largest"), a
+misread ("The Matilija Fire is the name of the blaze" from a paragraph naming it the sixth largest;
+"seven jurors were seated" for a panel of 12; "Mold" for the plant "ragweed"), another film or
+state, and answers to questions the library cannot answer (true sentences, but no answer should be
+shown). Most are true to their paragraph: the verifier cannot refute them by support, only by what,
+who and when the question asks. Where the automatic labels err: 3 of the 16 are hollow answers
+counted wrong because a "which ..." question's kind is only `name` and the claim names something
+else (the AFP photographer for "which island", the FDA for the pill's name, a sentence cut at
+"7 p.m." for the best picture); a sentence split at an abbreviation ("The Super Mario Bros.")
+truncates a claim. Right labels rest on the gold string being in claim and paragraph: the 95 were
+read through and all are true to their paragraph, but an open question's nugget may sit in stale
+context (a 2022 swap proposal naming Whelan for the August 2024 swap) or in another role ("fans
+believe it will be Beyoncé"): right for the verifier, not always a right answer.
 """
 from __future__ import annotations
 

@@ -98,6 +98,12 @@ def test_claims_pair_each_marker_with_its_text_in_order_of_first_use_without_att
     assert claims("Spain won [1]. England lost [7].", ["first"], limit=3) == [("Spain won.", "first")]
 
 
+def test_a_sentence_citing_two_sources_mid_way_is_two_claims():
+    answer = 'AP (2023-08-20) says: "Spain won the final" [1]. reuters says: "England lost the final" [2].'
+    assert claims(answer, ["first", "second"]) == [("Spain won the final.", "first"),
+                                                   ("England lost the final.", "second")]
+
+
 def test_a_logged_row_gives_labelled_pairs_and_the_reasons_of_the_rest():
     kept, left = labelled_answer(row("England won the final [1]. The final drew a crowd [2].", [PREVIEW, FINAL],
                                      ["Spain"], question="Which team won the final?"), "news-rtqa")
