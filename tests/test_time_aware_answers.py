@@ -102,3 +102,13 @@ def test_an_amount_the_parser_does_not_tag_still_answers_how_much():
     assert fact_bearing(question, said, sources=[]) is said
     hollow = Composed("Blinken pledged support to the Economic Resilience Initiative [1].", [0])
     assert fact_bearing(question, hollow, sources=[]).cited == []  # nothing holds an amount: abstain
+
+
+def test_a_winner_named_first_answers_who_won():
+    """"Spain" is a place to the parser, and the sentence's first word."""
+    from assistant.answer.compose import Composed
+    from assistant.answer.fact_bearing import fact_bearing
+    from assistant.answer.question import Question
+
+    said = Composed("Spain won the final [1].", [0])
+    assert fact_bearing(Question.read("Who won the final?"), said, sources=[]) is said

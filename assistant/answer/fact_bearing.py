@@ -54,5 +54,6 @@ def _written_out(kind: str, text: str, question: str) -> bool:
 
 
 def _names_new(text: str, question: str) -> bool:
-    """`text` holds a proper noun (past its first word) that `question` does not name."""
-    return any(t.pos_ == "PROPN" and t.i > t.sent.start and not name_in(t.text, question) for t in parse(text))
+    """`text` holds a proper noun that `question` does not name ("Spain won the final": a winner is
+    often the sentence's first word)."""
+    return any(t.pos_ == "PROPN" and not name_in(t.text, question) for t in parse(text))
