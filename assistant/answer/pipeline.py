@@ -75,7 +75,7 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
     if judged.seconds is not None:
         run.timings["check"] = judged.seconds
     sources, confidence = judged.sources, judged.confidence
-    if question.time.present:  # the newest statement of a state of affairs speaks first
+    if question.time.present and confidence is not None:  # of the vouched-for sources, the newest first
         sources = sorted(sources, key=lambda s: s.paragraph.date or "", reverse=True)
     denied = None if sources or confidence is None else compose.denial(question, picked[:JUDGED_SOURCES],
                                                                        parts.encode)
