@@ -52,7 +52,7 @@ def page(browser, server, request, test_output):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server)
-    page.wait_for_selector("#question textarea")
+    page.wait_for_selector("#question textarea", timeout=ANSWER_TIMEOUT_MS)  # a busy machine loads it slowly
     yield page
     page.screenshot(path=str(test_output / f"browser-{request.node.name}.png"), full_page=True)
     page.close()
@@ -110,6 +110,30 @@ def test_chip_opens_the_paragraph_with_its_supporting_quote_marked(page, test_ou
     assert len(marked) < len(page.inner_text("#citation-panel .para.cited"))  # a sentence, not all
     page.wait_for_timeout(500)
     page.screenshot(path=str(test_output / "chat-quote-highlighted.png"))
+
+
+def test_open_answer_shows_each_outlets_account_as_a_paragraph_with_its_chip(page, test_output):
+    """The seed corpus' own disagreement: each article's account of the vote is a paragraph of its own,
+    cited to its article, and its chip opens that article on the quoted sentence."""
+    ask(page, "Do the two articles agree on how the Central Asian countries voted on the UN resolution?")
+    page.locator("#chat .answer-meta").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    sides = page.locator("#chat .answer p.answer-part")
+    assert sides.count() == 2
+    first, second = sides.nth(0), sides.nth(1)
+    assert "says:" in first.inner_text() and "all five Central Asian states" in first.inner_text()
+    assert "says:" in second.inner_text() and "Turkmenistan was absent" in second.inner_text()
+    assert "Turkmenistan" not in first.inner_text() and "all five" not in second.inner_text()
+    chips = [side.locator(".chip") for side in (first, second)]
+    assert [c.count() for c in chips] == [1, 1]
+    assert chips[0].get_attribute("data-doc") != chips[1].get_attribute("data-doc")  # two articles
+    assert page.locator("#chat .sources li").count() == 2
+    chips[1].click()
+    quote = page.locator("#citation-panel .para.cited mark.quote")
+    quote.wait_for(timeout=20_000)
+    assert "Turkmenistan was absent" in quote.inner_text()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(test_output / "open-answer.png"))
 
 
 def test_follow_up_uses_the_conversation_and_clear_resets_it(page):
