@@ -16,6 +16,7 @@ from vectorstore.errors import ServerUnreachable, StoreError
 
 SCHEMES = ("postgresql", "postgres")
 CONNECT_TIMEOUT = 5  # seconds: a server that does not answer by then is reported, not waited for
+OPTIONS = "-c jit=off"  # short queries: compiling them (seconds when estimates are off) never pays
 IDLE_KEPT = 8  # connections a process keeps open between uses (each Gradio worker thread borrows one)
 
 
@@ -60,7 +61,7 @@ class Database:
     def connect(self):
         """A new autocommit connection; a server that is not there is one DatabaseUnreachable line."""
         try:
-            return self.psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+            return self.psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, options=OPTIONS,
                                         application_name=f"assistant {socket.gethostname()} pid {os.getpid()}")
         except self.psycopg.OperationalError as exc:
             raise DatabaseUnreachable(f"cannot connect to PostgreSQL at {self.label}: {first_line(exc)} "

@@ -14,6 +14,7 @@ those tokens, not as a phrase."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 
 from ingest.text import query_terms
@@ -23,17 +24,13 @@ from vectorstore.filters import Filters
 from vectorstore.lexical import COMMON_TERM_MIN_DF, COMMON_TERM_SHARE, CONTEXT_WEIGHT
 
 SEARCH = """
-with stats as (select paragraphs::float8 as n, tokens::float8 / greatest(paragraphs, 1) as avgdl from lexical_stats),
-q as (select t.id, ln((s.n - t.df + 0.5) / (t.df + 0.5)) as idf from lexical_terms t, stats s
-      where t.term = any(%s) and t.df > 0),
-scored as (
-    select po.paragraph_row, sum((case when q.idf > 0 then q.idf else 1e-6 end)
-        * (((po.in_text + %s * po.in_context) * %s)
-           / ((po.in_text + %s * po.in_context) + %s * (%s + %s * po.length / s.avgdl)))) as score
-    from postings po join q on q.id = po.term_id cross join stats s {where}
-    group by po.paragraph_row order by score desc, po.paragraph_row limit %s)
-select p.paragraph_id, scored.score from scored join paragraphs p on p.rowid = scored.paragraph_row
-order by scored.score desc, scored.paragraph_row
+select p.paragraph_id, scored.score from (
+    select po.paragraph_row, sum(q.idf * (((po.in_text + %s * po.in_context) * %s)
+                                         / ((po.in_text + %s * po.in_context) + %s * (%s + %s * po.length / %s))))
+           as score
+    from unnest(%s::int[], %s::float8[]) as q(id, idf) join postings po on po.term_id = q.id {where}
+    group by po.paragraph_row order by score desc, po.paragraph_row limit %s) scored
+join paragraphs p on p.rowid = scored.paragraph_row order by scored.score desc, scored.paragraph_row
 """
 FILTERED = ("where po.paragraph_row in (select p.rowid from paragraphs p join documents d on d.doc_id = p.doc_id "
             "where true{clauses})")
@@ -48,37 +45,50 @@ class ServerLexical:
     def search(self, text: str, n: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(paragraph_id, BM25 score: higher is better), best first; equal scores in stored order."""
         words = query_terms(text)
-        frequencies, size = self.document_frequencies(words)
+        tokens = {w: term_counts.TOKENIZER.terms(w) for w in words}
+        found, size, length = self._terms({t for ts in tokens.values() for t in ts})
+        frequencies = _word_frequencies(tokens, found)
         limit = max(COMMON_TERM_SHARE * size, COMMON_TERM_MIN_DF)
         kept = [w for w in words if frequencies[w] <= limit] or sorted(words, key=frequencies.get)[:2]
-        terms = list(dict.fromkeys(t for w in kept for t in term_counts.TOKENIZER.terms(w)))
+        terms = [t for t in dict.fromkeys(t for w in kept for t in tokens[w]) if t in found]
         if not terms:
             return []
+        idf = [math.log((size - found[t][1] + 0.5) / (found[t][1] + 0.5)) for t in terms]  # bm25.py's, FTS5's
         where, args = "", []
         if filters:
             clauses, args = filters.sql()
             where = FILTERED.format(clauses=clauses.replace("?", "%s"))
-        weight, ratio = CONTEXT_WEIGHT, float(K1 + 1.0)
+        weight, average = CONTEXT_WEIGHT, max(length / max(size, 1), 1e-9)
         with self.database.connection() as conn:
-            rows = conn.execute(SEARCH.format(where=where),
-                                [terms, weight, ratio, weight, float(K1), float(1 - B), float(B), *args, n])
+            rows = conn.execute(SEARCH.format(where=where), [
+                weight, K1 + 1.0, weight, K1, 1 - B, B, average, [found[t][0] for t in terms],
+                [i if i > 0 else 1e-6 for i in idf], *args, n])
             return [(r[0], float(r[1])) for r in rows]
 
     def document_frequencies(self, words: list[str]) -> tuple[dict[str, int], int]:
         """Paragraphs holding each query word (as the index counts it) and the library's size."""
         tokens = {w: term_counts.TOKENIZER.terms(w) for w in words}
-        wanted = list({t for ts in tokens.values() for t in ts})
+        found, size, _ = self._terms({t for ts in tokens.values() for t in ts})
+        return _word_frequencies(tokens, found), size
+
+    def _terms(self, terms: set[str]) -> tuple[dict[str, tuple[int, int]], int, int]:
+        """(term -> (id, document frequency) for the terms the library holds, its paragraphs, its tokens)."""
         with self.database.connection() as conn:
-            size = conn.execute("select paragraphs from lexical_stats").fetchone()[0]
-            df = dict(conn.execute("select term, df from lexical_terms where term = any(%s)", [wanted])) \
-                if wanted else {}
-        return {w: min((df.get(t, 0) for t in ts), default=0) for w, ts in tokens.items()}, int(size)
+            size, length = conn.execute("select paragraphs, tokens from lexical_stats").fetchone()
+            rows = conn.execute("select term, id, df from lexical_terms where term = any(%s) and df > 0",
+                                [list(terms)]).fetchall() if terms else []
+        return {term: (i, df) for term, i, df in rows}, int(size), int(length)
 
     def load_memory(self) -> None:
         """Nothing to load: the statistics live in the database."""
 
     def changed(self) -> None:
         """Nothing cached in the process to forget."""
+
+
+def _word_frequencies(tokens: dict[str, tuple[str, ...]], found: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """A query word's document frequency: its index term's (the rarest, for a word of several tokens)."""
+    return {w: min((found.get(t, (0, 0))[1] for t in ts), default=0) for w, ts in tokens.items()}
 
 
 def count_terms(contexts: list[str], texts: list[str]) -> list[dict[str, list[int]]]:
