@@ -53,20 +53,21 @@ def replicas(postgres, chroma_url, tmp_path_factory):
     for name in ("a", "b"):
         port = free_port()
         processes.append(serve(tmp_path_factory.mktemp(f"replica-{name}"), port, database_url, chroma_url))
-        clients.append(connect(Client, f"http://127.0.0.1:{port}/"))
+        clients.append(connect(Client, f"http://127.0.0.1:{port}/", processes[-1]))
     yield database_url, clients
     for process in processes:
         process.terminate()
         process.wait(timeout=30)
 
 
-def connect(client_class, url: str):
+def connect(client_class, url: str, process: subprocess.Popen):
     """A gradio_client Client once the app answers (it listens before its first page is ready)."""
     deadline = time.monotonic() + START_WITHIN
     while True:
         try:
             return client_class(url, verbose=False)
         except Exception:  # httpx timeouts and refusals while the app starts
+            assert process.poll() is None, f"the replica exited: {process.stderr.read().decode()[-2000:]}"
             if time.monotonic() > deadline:
                 raise
             time.sleep(2)

@@ -151,6 +151,6 @@ def rebuild(conn) -> None:
 
 
 def missing(conn) -> int:
-    """Paragraphs without postings, and whether the totals disagree with the postings (the health check's)."""
+    """Paragraphs without postings (the health check's)."""
     return conn.execute("select count(*) from paragraphs p where not exists "
                         "(select 1 from postings po where po.paragraph_row = p.rowid)").fetchone()[0]
