@@ -10,14 +10,13 @@ from assistant.answer.answer_kind import asked_kind, best_fact_sentence, holds_k
 STRAIN = "Which flu strain is driving this season's surge in hospitalizations?"
 RENAMED = "Which condition is being renamed?"
 BLAZE = "California is battling the fifth-largest wildfire in state history. What is the name of the blaze?"
-INVESTED = "How much has the United States invested in Kazakhstan, according to Tokayev?"
-# the seed corpus' paragraph on Tokayev's meeting with Blinken: praise around the one figure
-TOKAYEV = [
-    "President Tokayev emphasised Kazakhstan’s determination to expand its engagement with Washington during "
-    "his meeting with Secretary Blinken.",
-    "He added that the US is one of the country’s top investors, with a total investment of over USD 62 billion.",
-    "He praised the United States for its continuous support for Kazakhstan’s territorial integrity, "
-    "independence, and sovereignty.",
+INVESTED = "How much has the valley authority invested in Kelbrook, according to the mayor?"
+# praise around the one figure, as a news paragraph on a visit often reads
+PRAISE_AND_FIGURE = [
+    "Mayor Ruth Alden stressed Kelbrook's wish to deepen its ties with the valley authority during "
+    "her meeting with its chair.",
+    "She added that the authority is one of the town's biggest funders, with a total investment of over USD 48 million.",
+    "She thanked the authority for its steady support for Kelbrook's flood defences, roads, and schools.",
 ]
 
 
@@ -49,7 +48,7 @@ def test_asked_kind(question, kind):
      "Polycystic ovary syndrome, or PCOS, will be renamed polyendocrine metabolic ovarian syndrome."),
     (BLAZE, "Firefighters are battling the blaze north of Los Angeles, where it is now the fifth-largest in state "
             "history.", "The Palisades Fire has burned 23,000 acres since Tuesday."),
-    (INVESTED, TOKAYEV[0], TOKAYEV[1]),
+    (INVESTED, PRAISE_AND_FIGURE[0], PRAISE_AND_FIGURE[1]),
     ("Who did Blinken meet in Astana?", "Blinken arrived in Astana on Tuesday for talks on trade.",
      "Blinken met Kazakh Foreign Minister Mukhtar Tileuberdi in Astana."),
     ("Where will the 2026 Winter Olympics be held?", "The 2026 Winter Olympics will be held in February.",
@@ -72,19 +71,19 @@ def test_what_the_question_names_is_not_the_answer():
 
 
 def test_best_fact_sentence_picks_the_figure_after_the_praise():
-    assert best_fact_sentence(INVESTED, TOKAYEV) == 1
+    assert best_fact_sentence(INVESTED, PRAISE_AND_FIGURE) == 1
 
 
 def test_best_fact_sentence_prefers_the_sentence_about_the_question_among_those_holding_the_kind():
     sentences = ["The company was founded in 1998 in Seattle.",
                  "Last year it spent $4.2 billion on research, up from $3.1 billion.",
-                 "The US has invested $2 billion in Kazakhstan's energy sector since 2019, Tokayev said."]
+                 "The valley authority has invested $2 million in Kelbrook's schools since 2019, the mayor said."]
     assert best_fact_sentence(INVESTED, sentences) == 2
 
 
 def test_best_fact_sentence_is_none_where_no_sentence_holds_the_fact_or_no_kind_is_asked():
-    assert best_fact_sentence(INVESTED, [TOKAYEV[0], TOKAYEV[2]]) is None
-    assert best_fact_sentence("What did Blinken say about China?", TOKAYEV) is None
+    assert best_fact_sentence(INVESTED, [PRAISE_AND_FIGURE[0], PRAISE_AND_FIGURE[2]]) is None
+    assert best_fact_sentence("What did the mayor say about the roads?", PRAISE_AND_FIGURE) is None
     assert best_fact_sentence(INVESTED, []) is None
 
 
