@@ -24,22 +24,22 @@ class StoreBusy(StoreError):
     """Another process kept the store's write lock past the timeout; the message says which."""
 
 
-class WriteLock:
-    """Re-entrant within a process (threads queue on an RLock; nested use just counts),
-    exclusive across processes (flock)."""
+class ReentrantLock:
+    """Re-entrant within a process (threads queue on an RLock; nested use just counts); a subclass
+    makes it exclusive across processes: `_acquire()` returns what holds the lock, `_release(held)`
+    lets it go."""
 
-    def __init__(self, folder: str | os.PathLike, timeout: float = WAIT_SECONDS):
-        self.path = Path(folder) / "write.lock"
+    def __init__(self, timeout: float):
         self.timeout = timeout
         self._threads = threading.RLock()
         self._depth = 0
-        self._file = None
+        self._held = None
 
-    def __enter__(self) -> "WriteLock":
+    def __enter__(self):
         self._threads.acquire()
         try:
             if self._depth == 0:
-                self._file = self._acquire()
+                self._held = self._acquire()
             self._depth += 1
         except BaseException:
             self._threads.release()
@@ -48,25 +48,45 @@ class WriteLock:
 
     def __exit__(self, *exc) -> None:
         self._depth -= 1
-        if self._depth == 0:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
-        self._threads.release()
+        try:
+            if self._depth == 0:
+                held, self._held = self._held, None
+                self._release(held)
+        finally:
+            self._threads.release()
+
+    def _acquire(self):
+        raise NotImplementedError
+
+    def _release(self, held) -> None:
+        raise NotImplementedError
+
+
+def wait_for(try_lock, store: str, holder: str, timeout: float, fix: str) -> None:
+    """Having said on stderr who holds the lock, try again every 0.2 s until `try_lock()` succeeds;
+    StoreBusy (naming the holder and `fix`) after `timeout` seconds."""
+    print(f"waiting for the store {store}: {holder} is writing to it (giving up after {timeout:g} s)",
+          file=sys.stderr, flush=True)
+    deadline = time.monotonic() + timeout
+    while not try_lock():
+        if time.monotonic() >= deadline:
+            raise StoreBusy(f"the store {store} is still locked by {holder} after {timeout:g} s; {fix}")
+        time.sleep(0.2)
+
+
+class WriteLock(ReentrantLock):
+    """Exclusive across processes through `flock` on `<store>/write.lock`."""
+
+    def __init__(self, folder: str | os.PathLike, timeout: float = WAIT_SECONDS):
+        super().__init__(timeout)
+        self.path = Path(folder) / "write.lock"
 
     def _acquire(self):
         handle = open(self.path, "a+")
         try:
             if not _try_lock(handle):
-                holder = _holder(handle)
-                print(f"waiting for the store {self.path.parent}: {holder} is writing to it "
-                      f"(giving up after {self.timeout:g} s)", file=sys.stderr, flush=True)
-                deadline = time.monotonic() + self.timeout
-                while not _try_lock(handle):
-                    if time.monotonic() >= deadline:
-                        raise StoreBusy(f"the store {self.path.parent} is still locked by {holder} after "
-                                        f"{self.timeout:g} s; wait for it to finish, or use another --store")
-                    time.sleep(0.2)
+                wait_for(lambda: _try_lock(handle), str(self.path.parent), _holder(handle), self.timeout,
+                         "wait for it to finish, or use another --store")
             handle.seek(0)
             handle.truncate()
             handle.write(f"{os.getpid()}\n")
@@ -75,6 +95,10 @@ class WriteLock:
         except BaseException:
             handle.close()
             raise
+
+    def _release(self, handle) -> None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 @contextmanager

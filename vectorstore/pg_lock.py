@@ -7,61 +7,25 @@ stderr which process holds it, and gives up after `timeout` seconds. The server 
 its holder's connection ends, so a killed writer never leaves the store locked."""
 from __future__ import annotations
 
-import sys
-import threading
-import time
-
-from vectorstore.lock import WAIT_SECONDS, StoreBusy
+from vectorstore.lock import WAIT_SECONDS, ReentrantLock, wait_for
 from vectorstore.pg_connection import Database
 
 WRITE_LOCK = 0x61737400  # the advisory lock key: one store per database
 
 
-class AdvisoryLock:
+class AdvisoryLock(ReentrantLock):
+    """Exclusive across processes and hosts through a PostgreSQL advisory lock on its own connection."""
+
     def __init__(self, database: Database, timeout: float = WAIT_SECONDS):
-        self.database, self.timeout = database, timeout
-        self._threads = threading.RLock()
-        self._depth = 0
-        self._conn = None
-
-    def __enter__(self) -> "AdvisoryLock":
-        self._threads.acquire()
-        try:
-            if self._depth == 0:
-                self._conn = self._acquire()
-            self._depth += 1
-        except BaseException:
-            self._threads.release()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._depth -= 1
-        try:
-            if self._depth == 0:
-                conn, self._conn = self._conn, None
-                if not conn.closed and not conn.broken:
-                    try:
-                        conn.execute("select pg_advisory_unlock(%s)", [WRITE_LOCK])
-                    except self.database.psycopg.Error:
-                        pass  # the session ends below, and with it the lock
-                conn.close()
-        finally:
-            self._threads.release()
+        super().__init__(timeout)
+        self.database = database
 
     def _acquire(self):
         conn = self.database.connect()  # its own session: the lock lives as long as it does
         try:
             if not self._try(conn):
-                holder = self.holder(conn)
-                print(f"waiting for the store in {self.database.label}: {holder} is writing to it "
-                      f"(giving up after {self.timeout:g} s)", file=sys.stderr, flush=True)
-                deadline = time.monotonic() + self.timeout
-                while not self._try(conn):
-                    if time.monotonic() >= deadline:
-                        raise StoreBusy(f"the store in {self.database.label} is still locked by {holder} after "
-                                        f"{self.timeout:g} s; wait for it to finish")
-                    time.sleep(0.2)
+                wait_for(lambda: self._try(conn), f"in {self.database.label}", self.holder(conn), self.timeout,
+                         "wait for it to finish")
             return conn
         except self.database.psycopg.Error as exc:
             conn.close()
@@ -69,6 +33,14 @@ class AdvisoryLock:
         except BaseException:
             conn.close()
             raise
+
+    def _release(self, conn) -> None:
+        if not conn.closed and not conn.broken:
+            try:
+                conn.execute("select pg_advisory_unlock(%s)", [WRITE_LOCK])
+            except self.database.psycopg.Error:
+                pass  # the session ends below, and with it the lock
+        conn.close()
 
     def _try(self, conn) -> bool:
         return conn.execute("select pg_try_advisory_lock(%s)", [WRITE_LOCK]).fetchone()[0]
