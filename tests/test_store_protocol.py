@@ -1,14 +1,12 @@
-"""The store satisfies the protocol ingest writes through (ingest/sink.py), member by member, and
-ingest needs nothing else of it."""
+"""The store satisfies the protocol ingest writes through (ingest/sink.py), member by member;
+`OnlyTheProtocol` lets the conformance suite (test_store_conformance.py) show ingest needs nothing else."""
 from __future__ import annotations
 
 import inspect
 
 import pytest
 
-from ingest.pipeline import ingest
 from ingest.sink import IngestStore
-from support.fakes import FakeEncoder
 from vectorstore.store import Store
 
 METHODS = sorted(name for name, value in vars(IngestStore).items() if inspect.isfunction(value) and name[0] != "_")
@@ -57,18 +55,3 @@ class OnlyTheProtocol:
         if name not in METHODS + ATTRIBUTES:
             raise AttributeError(f"ingest used Store.{name}, which IngestStore does not declare")
         return getattr(self._store, name)
-
-
-def test_ingest_needs_nothing_beyond_the_protocol(store, tmp_path):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for n, town in enumerate(("Elmstead", "Barrow", "Kettering")):
-        (folder / f"{town}.txt").write_text(
-            f"{town} bridge reopens\n\nThe {town} river bridge reopened to traffic on Tuesday after {n + 2} months "
-            "of repairs to its steel deck, the city transport office said in a statement.\n", encoding="utf-8")
-    embed = FakeEncoder()
-    report = ingest([folder], OnlyTheProtocol(store), embed)
-    assert report.ok and report.count("added") == 3, report.to_dict()
-    (folder / "Barrow.txt").unlink()
-    assert ingest([folder], OnlyTheProtocol(store), embed, prune=True).count("removed") == 1
-    assert len(store.documents()) == 2
