@@ -33,8 +33,10 @@ from ingest.text import clause_of, sentences
 
 MARKER_RUN = re.compile(rf"(?:\s*{ANY_MARKER})*")  # the markers that follow one
 LEADING_POLARITY = re.compile(r"^\s*(?:yes|no)\b[,.!:;]?\s*", re.IGNORECASE)
+WITNESS_LEAD = r'(?:But|Also,) .{1,120}? says: "'  # how another article's sentence is introduced
+WITNESS = re.compile(rf"\s{WITNESS_LEAD}")  # where an answer's own words end and its other side begins
 # what compose adds around the sources' words: "No. ", "(according to a 2021 ... article)", 'Also, X says: "'
-ATTRIBUTION = re.compile(r'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^(?:But|Also,) .{1,120}? says: "'
+ATTRIBUTION = re.compile(rf'^(?:Yes|No)\. |\s*\(according to [^)]*\)|^{WITNESS_LEAD}'
                          rf'|"(?=\s*(?:{ANY_MARKER})*\s*[.!?]?\s*$)')
 MAX_WITNESSES = 2
 # An unvetted source contradicts the answer only about the same thing; its sentence and the cited

@@ -17,12 +17,11 @@ from assistant.answer.answer_kind import (DATE, DATED, NAME, NUMBER, PERSON, PLA
 from assistant.verify.language import parse
 from assistant.verify.names import name_in
 from assistant.answer.citations import without_markers
-from assistant.answer.compose import Composed, without_attribution
+from assistant.answer.compose import WITNESS, Composed, without_attribution
 from ingest.text import sentences
 
 EMPTY = Composed("", [])
 FIGURE = re.compile(r"\d|\b(?:hundred|thousand|million|billion|trillion|dozens?|half|percent|per cent)\b", re.I)
-WITNESS = re.compile(r'\s(?:But|Also,) [^"]{1,120}? says: "')  # compose's other side: not the answer's own words
 
 
 def fact_bearing(question, composed: Composed, sources: list) -> Composed:
