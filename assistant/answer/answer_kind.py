@@ -23,7 +23,8 @@ ASKED = (
                         r"number|amount|sum|total|proportion|price|cost)\b|\bby how\b", re.IGNORECASE)),
     (DATE, re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|decade|century)\b", re.IGNORECASE)),
     (PERSON, re.compile(r"\bwho(?:m|se)?\b", re.IGNORECASE)),
-    (PLACE, re.compile(r"\bwhere\b|\b(?:what|which) (?:country|city|state|town|region|place|capital)\b",
+    (PLACE, re.compile(r"\bwhere\b|\b(?:what|which) (?:country|city|state|town|region|place|capital|island|county|"
+                       r"province|village|continent|district|neighbou?rhood)\b",
                        re.IGNORECASE)),
     (NAME, re.compile(r"(?:^|[,;:]\s*|\b(?:and|in|of|for|to|from|at|by|with|on|under)\s+)which\b|\bwhat(?:'s| is| was|"
                       r" are| were)? (?:the |its |their |his |her )?(?:name|title)\b|\bcalled what\b", re.IGNORECASE)),
@@ -39,6 +40,10 @@ PERSON_LABELS = frozenset({"PERSON", "ORG", "NORP"})  # "who" asks for a body as
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAMING_LABELS = NAME_LABELS - {"GPE", "LOC", "NORP"}
 CODE = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Z0-9][A-Za-z0-9-]{1,}$")  # "PCOS", "H3N2", "XBB.1.5"-like codes
+# Who reports a fact is no answer to "which storm" or "where": in "..., the Weather Channel reported",
+# "the National Weather Service office in New Orleans said ..." and "according to Cal Fire" the names
+# are the source's, not the thing asked. Read from the parse: the subject of a reporting verb.
+REPORTING_VERBS = frozenset({"say", "report", "tell", "announce", "confirm", "state", "note", "add", "warn"})
 QUOTED_TITLE = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
 
 
@@ -50,6 +55,8 @@ def asked_kind(question: str) -> str | None:
 
 def holds_kind(kind: str, sentence: str, question: str = "") -> bool:
     """`sentence` states a fact of `kind` that `question` does not already name."""
+    if kind in (NAME, PLACE):
+        sentence = without_reporter(sentence)
     doc = parse(sentence)
     new = [e for e in doc.ents if not question or not _named_in(e.text, question)]
     if kind == NUMBER:
@@ -81,6 +88,22 @@ def best_fact_sentence(question: str, sentences: list[str]) -> int | None:
     scored = [(len(wanted & prefix_stems(s)), -i) for i, s in enumerate(sentences) if holds_kind(kind, s, question)]
     best = max(scored, default=None)
     return -best[1] if best and best[0] > 0 else None
+
+
+def without_reporter(sentence: str) -> str:
+    """`sentence` without the words naming who reports it: the subject of a reporting verb
+    (REPORTING_VERBS) and an "according to ..." phrase."""
+    doc = parse(sentence)
+    dropped = set()
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX") and token.lemma_ in REPORTING_VERBS:
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    dropped.update(t.i for t in child.subtree)
+        elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            dropped.update(t.i for t in token.subtree)
+            dropped.update(t.i for t in doc[token.i + 1].subtree)
+    return "".join(t.text_with_ws for t in doc if t.i not in dropped) if dropped else sentence
 
 
 def _named_in(name: str, question: str) -> bool:

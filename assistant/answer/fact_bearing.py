@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.answer_kind import (DATE, DATED, NAME, NUMBER, PERSON, PLACE, asked_kind, best_fact_sentence,
-                                          holds_kind)
+from assistant.answer.answer_kind import (DATE, DATED, NAME, NUMBER, PERSON, PLACE, PLACE_LABELS, asked_kind,
+                                          best_fact_sentence, holds_kind, without_reporter)
 from assistant.verify.language import parse
 from assistant.verify.names import name_in
 from assistant.answer.citations import without_markers
@@ -21,6 +21,8 @@ from assistant.answer.compose import WITNESS, Composed, without_attribution
 from ingest.text import sentences
 
 EMPTY = Composed("", [])
+NOT_NAMES = PLACE_LABELS | {"DATE", "TIME"}  # proper nouns that tell where or when, not what
+LOCATIVE = frozenset({"in", "on", "at", "to", "from", "near", "across", "off"})
 FIGURE = re.compile(r"\d|\b(?:hundred|thousand|million|billion|trillion|dozens?|half|percent|per cent)\b", re.I)
 
 
@@ -49,10 +51,21 @@ def _written_out(kind: str, text: str, question: str) -> bool:
         return bool(FIGURE.search(text))
     if kind == DATE:
         return bool(DATED.search(text))
-    return _names_new(text, question)
+    if kind == PERSON:
+        return _names_new(text, question, lambda token: True)
+    if kind == PLACE:
+        return _names_new(without_reporter(text), question, _may_be_place)
+    return _names_new(without_reporter(text), question, lambda token: token.ent_type_ not in NOT_NAMES)
 
 
-def _names_new(text: str, question: str) -> bool:
+def _names_new(text: str, question: str, fits) -> bool:
     """`text` holds a proper noun that `question` does not name ("Spain won the final": a winner is
-    often the sentence's first word)."""
-    return any(t.pos_ == "PROPN" and not name_in(t.text, question) for t in parse(text))
+    often the sentence's first word) and that `fits` the kind asked (entity labels are often wrong,
+    but a date is never a name)."""
+    return any(t.pos_ == "PROPN" and not name_in(t.text, question) and fits(t) for t in parse(text))
+
+
+def _may_be_place(token) -> bool:
+    """Read as a place, untagged, or a place read as a person after "in", "on", ... ("lived in Borneo")."""
+    return token.ent_type_ in PLACE_LABELS or not token.ent_type_ or (
+        token.ent_type_ == "PERSON" and token.i > 0 and token.doc[token.i - 1].lower_ in LOCATIVE)

@@ -18,7 +18,7 @@ import time
 from dataclasses import replace
 from typing import Iterator
 
-from assistant.answer import citations, compose, headers
+from assistant.answer import citations, compose, headers, recency
 from assistant.answer.fact_bearing import fact_bearing
 from assistant.answer.evidence import Evidence as Source, select as select_evidence
 from assistant.answer.open_answer import answer_open, open_kind
@@ -35,6 +35,9 @@ EMPTY_WINDOW_TEXT = ("The library has no article dated {since} to {until}, the t
                      "To mean another day, ask as of it (the chat's Settings > As of, --as-of, as_of=).")
 UNANSWERED_WINDOW_TEXT = ("None of the library's {count} articles dated {since} to {until}, the time this question "
                           "asks about, answers it.")
+# A present-tense question whose only answer is years old while newer articles on it say nothing of it
+SUPERSEDED_TEXT = ("The library's newer articles on this, up to {newest}, do not answer it. An article of {date} "
+                   "does, but that may no longer hold, so it is not given as the answer.")
 OUTDATED_NOTE = " (This comes from a {date} article and may be out of date.)"
 STALE_AFTER_DAYS = 180  # a present-tense answer resting only on older articles says so
 OPEN_HITS = 10  # an open answer draws from several articles: more hits than a fact answer
@@ -76,7 +79,8 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
         run.timings["check"] = judged.seconds
     sources, confidence = judged.sources, judged.confidence
     if question.time.present and confidence is not None:  # of the vouched-for sources, the newest first
-        sources = sorted(sources, key=lambda s: s.paragraph.date or "", reverse=True)
+        sources, superseded_text = _newest_telling(parts, run, question, sources, picked)
+        abstain_text = superseded_text or abstain_text
     denied = None if sources or confidence is None else compose.denial(question, picked[:JUDGED_SOURCES],
                                                                        parts.encode)
     if evidence and picked:
@@ -154,6 +158,22 @@ def _window_abstention(parts, window) -> str:
     count = sum(1 for d in parts.store.documents() if d.date and window.since <= d.date[:10] <= window.until)
     text = UNANSWERED_WINDOW_TEXT if count else EMPTY_WINDOW_TEXT
     return text.format(count=count, since=window.since, until=window.until)
+
+
+def _newest_telling(parts, run, question: Question, sources: list[Source], picked: list[Source]):
+    """A present-tense question's vouched-for sources, newest first. When they are all years old
+    (`recency.superseded`) the newer picked sources not yet judged are judged: the newest that passes
+    answers; where none does, nothing is given as current and the abstention says why."""
+    sources = sorted(sources, key=lambda s: s.paragraph.date or "", reverse=True)
+    dates = [s.paragraph.date for s in sources]
+    if not recency.superseded(question.time, question.as_of, dates, [s.paragraph.date for s in picked]):
+        return sources, None
+    unjudged = [s for s in picked[JUDGED_SOURCES:] if recency.is_newer(s.paragraph.date, question.as_of)]
+    newer = screen(run.backend, question, unjudged, parts.settings.min_confidence, parts.encode).sources
+    if newer:
+        return sorted(newer, key=lambda s: s.paragraph.date or "", reverse=True), None
+    newest = max(s.paragraph.date[:10] for s in picked if recency.is_newer(s.paragraph.date, question.as_of))
+    return [], SUPERSEDED_TEXT.format(newest=newest, date=max(filter(None, dates))[:10])
 
 
 def _outdated(question: Question, cited: list[Source]) -> str:

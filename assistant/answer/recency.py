@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 RECENCY_WEIGHT = 0.1  # share of the best candidate's score added for an article dated on as_of
 RECENCY_HALF_LIFE_DAYS = 30  # ... halving for every month before it
+# A question about the state of things leans to the newest telling over years, not weeks: "Which state is
+# in a legal battle over a Ten Commandments law?" asked in late 2024 is about that year's case, not 2013's.
+PRESENT_HALF_LIFE_DAYS = 365
 DAYS_LATE = 3  # news a day or three late counts, as in the quizzes: an article may be dated after the day it reports
 
 # The time vocabulary: every phrase by which a question names its time. Each says whether it leans
@@ -34,7 +37,7 @@ TIME_PHRASES = (  # (phrase, prior, window in days)
 )
 # A question about the state of things ("Who is the prime minister?", "Where will the Games be held?")
 # is about `as_of`: the newest statement answers it, and an old one is said to be possibly outdated.
-PRESENT = re.compile(r"^\s*(?:who|what|which|where|how many|how much)\b[^?]{0,40}?\b(?:is|are|will|does|do|has|have)\b"
+PRESENT = re.compile(r"(?:^|[.!?]\s+)(?:who|what|which|where|how many|how much)\b[^?]{0,40}?\b(?:is|are|will|does|do|has|have)\b"
                      r"|\b(?:current(?:ly)?|now|at present|these days|latest|newest|still|so far|to date)\b", re.IGNORECASE)
 PHRASES = tuple((re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE), prior, days) for phrase, prior, days in TIME_PHRASES)
 THIS_YEAR = re.compile(r"\bthis year\b", re.IGNORECASE)  # the calendar year of `as_of`
@@ -52,6 +55,13 @@ class TimeAsked:
     this_year: bool  # "this year": articles of `as_of`'s calendar year
     years: tuple[int, ...]  # the years it names itself ("newly legalized in 1920")
     present: bool = False  # about the state of things on `as_of` (present or future tense, "current", "latest")
+    named_time: bool = False  # a time phrase ("this week", "recently", "latest") leans it, not only its tense
+
+    @property
+    def half_life_days(self) -> int:
+        """How fast the recency prior fades: by the month for news of a named time, by the year for a
+        question only about the state of things."""
+        return RECENCY_HALF_LIFE_DAYS if self.named_time or not self.present else PRESENT_HALF_LIFE_DAYS
 
     def excludes(self, date: str | None, as_of: datetime.date) -> bool:
         """The article is dated outside the window the question names (undated articles are given
@@ -71,7 +81,8 @@ def time_asked(question: str) -> TimeAsked:
     found = [(prior, days) for pattern, prior, days in PHRASES if pattern.search(question)]
     years = tuple(int(year) for year in YEAR.findall(question))
     present = not years and bool(PRESENT.search(question))
-    return TimeAsked(recent=any(prior for prior, _ in found) or present, present=present,
+    named = any(prior for prior, _ in found)
+    return TimeAsked(recent=named or present, present=present, named_time=named,
                      window_days=next((days for _, days in found if days is not None), None),
                      this_year=bool(THIS_YEAR.search(question)),
                      years=years)
@@ -83,20 +94,55 @@ def is_recent(question: str) -> bool:
     return time_asked(question).recent
 
 
-def recency(date: str | None, as_of: datetime.date) -> float:
-    """1 for an article dated on `as_of`, halving every RECENCY_HALF_LIFE_DAYS before it; 0 when
-    undated or dated after it (a later article is not what "recently" meant on that day)."""
+def recency(date: str | None, as_of: datetime.date, half_life_days: int = RECENCY_HALF_LIFE_DAYS) -> float:
+    """1 for an article dated on `as_of`, halving every `half_life_days` before it; 0 when undated or
+    dated after it (a later article is not what "recently" meant on that day)."""
     try:
         age = (as_of - datetime.date.fromisoformat(date[:10])).days if date else -1
     except ValueError:
         return 0.0
-    return 0.5 ** (age / RECENCY_HALF_LIFE_DAYS) if age >= 0 else 0.0
+    return 0.5 ** (age / half_life_days) if age >= 0 else 0.0
 
 
-def with_recency(ranked: dict[str, float], dates: dict[str, str | None], as_of: datetime.date) -> dict[str, float]:
+def with_recency(ranked: dict[str, float], dates: dict[str, str | None], as_of: datetime.date,
+                 half_life_days: int = RECENCY_HALF_LIFE_DAYS) -> dict[str, float]:
     """Scores plus a prior for recent articles, scaled to the best score so every method's scale fits."""
     bonus = RECENCY_WEIGHT * max(ranked.values())
-    return {pid: score + bonus * recency(dates.get(pid), as_of) for pid, score in ranked.items()}
+    return {pid: score + bonus * recency(dates.get(pid), as_of, half_life_days) for pid, score in ranked.items()}
+
+
+# A present-tense answer resting on articles this old is not given as current while the library's
+# relevant articles include one this recent that does not say it ("Kentucky is in a legal battle over a
+# Ten Commandments law" from 2013, asked in late 2024 beside that year's coverage of Louisiana's law).
+SUPERSEDED_AFTER_DAYS = 730
+NEWER_WITHIN_DAYS = 365
+
+
+def superseded(time: TimeAsked, as_of: datetime.date, answer_dates: list[str | None],
+               relevant_dates: list[str | None]) -> bool:
+    """A present-tense answer from old articles only, while relevant articles this recent exist."""
+    if not time.present:
+        return False
+    answer_age, newest_age = _newest_age(answer_dates, as_of), _newest_age(relevant_dates, as_of)
+    return (answer_age is not None and answer_age > SUPERSEDED_AFTER_DAYS
+            and newest_age is not None and newest_age <= NEWER_WITHIN_DAYS)
+
+
+def is_newer(date: str | None, as_of: datetime.date) -> bool:
+    """Dated within NEWER_WITHIN_DAYS before `as_of`: an article that may supersede older ones."""
+    age = _newest_age([date], as_of)
+    return age is not None and age <= NEWER_WITHIN_DAYS
+
+
+def _newest_age(dates: list[str | None], as_of: datetime.date) -> int | None:
+    ages = []
+    for date in dates:
+        try:
+            ages.append((as_of - datetime.date.fromisoformat(date[:10])).days if date else None)
+        except ValueError:
+            continue
+    known = [age for age in ages if age is not None and age >= 0]
+    return min(known) if known else None
 
 
 def window_days(question: str) -> int | None:

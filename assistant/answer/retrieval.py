@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from assistant.answer.recency import is_recent, with_recency
+from assistant.answer.recency import time_asked, with_recency
 from assistant.answer.rerank import rescorer_for
 from assistant.errors import InvalidRequest
 from assistant.settings import check_k
@@ -112,8 +112,8 @@ class Retriever:
             ranked = self._with_best_sentence(question, query_vector, ranked, paragraphs, similarity)
         if self.method == "mpnet" and ranked:
             ranked = self._rescore(question, ranked)
-        if as_of and is_recent(question) and ranked:
-            ranked = with_recency(ranked, {pid: p.date for pid, p in paragraphs.items()}, as_of)
+        if as_of and (asked := time_asked(question)).recent and ranked:
+            ranked = with_recency(ranked, {pid: p.date for pid, p in paragraphs.items()}, as_of, asked.half_life_days)
         top = distinct(sorted(ranked, key=ranked.get, reverse=True), paragraphs, as_of)[:k]
         self._add_similarity(similarity, query_vector, top)
         return [Hit(paragraphs[pid], similarity.get(pid, 0.0), ranked[pid]) for pid in top]
