@@ -190,3 +190,31 @@ def test_web_chat_shows_and_takes_as_of(fresh):
 ])
 def test_a_question_naming_a_window_rules_out_articles_outside_it(question, date, outside):
     assert outside_window(question, date, datetime.date(2024, 1, 5)) is outside
+
+
+def test_a_present_tense_question_after_a_sentence_of_context_is_about_now():
+    from assistant.answer.recency import time_asked
+    asked = time_asked("California is battling its fifth-largest wildfire. What is the name of the blaze?")
+    assert asked.present and asked.recent
+
+
+def test_the_state_of_things_leans_to_the_newest_telling_by_the_year_and_named_times_by_the_month():
+    from assistant.answer.recency import PRESENT_HALF_LIFE_DAYS, RECENCY_HALF_LIFE_DAYS, time_asked
+    assert time_asked("Which state is in a legal battle over the law?").half_life_days == PRESENT_HALF_LIFE_DAYS
+    assert time_asked("Which game was beaten this week?").half_life_days == RECENCY_HALF_LIFE_DAYS
+    day = datetime.date(2024, 11, 14)
+    ranked = {"old": 1.0, "newer": 0.97}
+    dates = {"old": "2013-03-21", "newer": "2024-06-20"}  # five months old: a month's half-life gives it nothing
+    assert max(with_recency(ranked, dates, day), key=with_recency(ranked, dates, day).get) == "old"
+    leaned = with_recency(ranked, dates, day, PRESENT_HALF_LIFE_DAYS)
+    assert max(leaned, key=leaned.get) == "newer"
+
+
+def test_an_answer_is_superseded_only_when_years_old_beside_newer_relevant_articles():
+    from assistant.answer.recency import superseded, time_asked
+    present, past = time_asked("Which state is in a legal battle?"), time_asked("Which state was in a legal battle in 2013?")
+    day = datetime.date(2024, 11, 14)
+    assert superseded(present, day, ["2013-03-21"], ["2013-03-21", "2024-11-02"])
+    assert not superseded(present, day, ["2013-03-21"], ["2013-03-21", "2019-01-01"])  # nothing newer speaks
+    assert not superseded(present, day, ["2023-12-01"], ["2024-11-02"])  # under two years: the note says it
+    assert not superseded(past, day, ["2013-03-21"], ["2024-11-02"])

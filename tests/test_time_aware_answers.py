@@ -112,3 +112,60 @@ def test_a_winner_named_first_answers_who_won():
 
     said = Composed("Spain won the final [1].", [0])
     assert fact_bearing(Question.read("Who won the final?"), said, sources=[]) is said
+
+
+@pytest.fixture(scope="module")
+def commandments(tmp_path_factory):
+    """A 2013 case that states who is in the legal battle, and 2024 coverage of a new law that does not."""
+    folder = tmp_path_factory.mktemp("commandments-articles")
+    article(folder, "case-2013", "Ten Commandments display case", "2013-03-21", "courtwire.example",
+            "Kentucky is in a legal battle over a Ten Commandments law requiring displays in county courthouses.")
+    article(folder, "law-2024", "Classroom law draws protests", "2024-11-02", "courtwire.example",
+            "Parents protested outside the capitol against the new Ten Commandments law for classrooms.",
+            "Critics of the Ten Commandments law say the posters cost schools money they do not have.")
+    return folder
+
+
+def test_a_years_old_answer_beside_newer_coverage_is_not_given_as_current(commandments, tmp_path):
+    assistant = Assistant(store=tmp_path / "store", backend="extractive")
+    assert assistant.ingest([commandments]).ok
+    model = fake_judging("Kentucky is in a legal battle over a Ten Commandments law [1].", {"Kentucky": 0.9})
+    now = assistant.ask("Which state is in a legal battle over a Ten Commandments law?", backend=model,
+                        as_of="2024-11-14")
+    assert now.abstained and "up to 2024-11-02" in now.answer and "2013-03-21" in now.answer, now.answer
+    then = assistant.ask("Which state was in a legal battle over a Ten Commandments law in 2013?", backend=model,
+                         as_of="2024-11-14")  # a question naming its own time is not about now
+    assert not then.abstained and "Kentucky" in then.answer, then.answer
+
+
+def fake_judging(answer: str, judgements: dict):
+    """A model that writes `answer` and judges a passage holding a word of `judgements` by it, any other 0.1."""
+    from support.fakes import fake_chat_model
+    return fake_chat_model(answer, answer, judgements=judgements, judgement=0.1)
+
+
+def test_who_reports_a_fact_is_no_answer_to_which_storm():
+    """"the Weather Service said" names the source, not the storm: the answer is hollow."""
+    from assistant.answer.compose import Composed
+    from assistant.answer.fact_bearing import fact_bearing
+    from assistant.answer.question import Question
+
+    question = Question.read("What is the name of the storm that flooded Penmore?")
+    said = Composed("The Weather Service office in Kelbrook said the flooding could last until Thursday [1].", [0])
+    assert fact_bearing(question, said, sources=[]).cited == []
+    named = Composed("Storm Idris flooded Penmore on Monday, the Weather Service said [1].", [0])
+    assert fact_bearing(question, named, sources=[]) is named
+
+
+def test_a_place_in_a_sentence_is_no_name_of_the_blaze_nor_a_photographer_a_place():
+    from assistant.answer.compose import Composed
+    from assistant.answer.fact_bearing import fact_bearing
+    from assistant.answer.question import Question
+
+    blaze = Question.read("A wildfire is burning near Penmore. What is the name of the blaze?")
+    spread = Composed("The wildfire has spread through four counties, mostly in Wend County, "
+                      "according to the Fire Service [1].", [0])
+    assert fact_bearing(blaze, spread, sources=[]).cited == []
+    island = Question.read("Which island is hosting the surfing events?")
+    photo = Composed("The defining image of the surfing events was captured by photographer Jerome Brouillet [1].", [0])
+    assert fact_bearing(island, photo, sources=[]).cited == []

@@ -22,7 +22,7 @@ from ingest.text import sentences
 
 EMPTY = Composed("", [])
 NOT_NAMES = PLACE_LABELS | {"DATE", "TIME"}  # proper nouns that tell where or when, not what
-LOCATIVE = frozenset({"in", "on", "at", "to", "from", "near", "across", "off"})
+LOCATIVE = frozenset({"in", "on", "at", "to", "from", "near", "across", "off", "of", "around", "throughout"})
 FIGURE = re.compile(r"\d|\b(?:hundred|thousand|million|billion|trillion|dozens?|half|percent|per cent)\b", re.I)
 
 
