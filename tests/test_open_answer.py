@@ -214,3 +214,40 @@ def test_a_summary_of_the_trip_cites_both_seed_articles(seeded):
     assert 2 <= len(sentences_of(composed.text)) <= 6, composed.text
     assert {hits[i].paragraph.doc_id[:3] for i in composed.cited} == {"000", "001"}, composed.text
     assert_each_sentence_quoted_and_cited(composed, hits)
+
+
+def test_a_sentence_about_the_page_does_not_speak():
+    """"Editor's note: This page ..." and "Here's what to know ..." hold the story's words and say nothing."""
+    hits = [hit("live", "Editor's note: This page is a summary of news on the Elm River bridge for Monday. "
+                        "Here’s what to know so far about the Elm River bridge opening. "
+                        "The Elm River bridge opened to traffic on Monday after three years of construction.",
+                "2024-03-04")]
+    composed = answer_open("Summarize the Elm River bridge opening.", "summary", hits, encode, AS_OF)
+    assert "three years" in composed.text, composed.text
+    assert "Editor" not in composed.text and "what to know" not in composed.text, composed.text
+
+
+def test_the_latest_leads_with_the_newest_articles_first_sentence_not_its_background():
+    hits = [
+        hit("vote", "The Elm River bridge toll has been debated since the Elm River bridge opened in March, "
+                    "when the Elm River bridge toll was first proposed.", "2024-05-10", index=3),
+        hit("vote", "Councillors rejected the Elm River bridge toll on Thursday, nine votes to four.", "2024-05-10"),
+        hit("plan", "The Elm River bridge toll would be two dollars a crossing, the Elm River bridge plan said.",
+            "2024-04-02"),
+    ]
+    composed = answer_open("What's the latest on the Elm River bridge toll?", "latest", hits, encode, AS_OF)
+    assert composed.text.startswith("Councillors rejected"), composed.text
+
+
+def test_a_latest_question_reads_the_lead_of_the_newest_articles(tiny_store):
+    """The audit report's background paragraph is the hit; its opening paragraph states the news."""
+    from assistant.answer.leads import with_leads
+
+    store = tiny_store.store
+    background = next(p for p in store.paragraphs() if p.text.startswith("The audit office found no fault"))
+    older = next(p for p in store.paragraphs() if p.text.startswith("Kelbrook town council voted"))
+    hits = [Hit(background, 0.5, 0.5), Hit(older, 0.6, 0.6)]
+    added = with_leads(hits, store)[len(hits):]
+    assert [h.paragraph.doc_id for h in added] == [background.doc_id] * 2 + [older.doc_id]
+    assert added[0].paragraph.text.startswith("The new flood barrier in Kelbrook cost $19 million")
+    assert all(h.score == 0.5 for h in added[:2])

@@ -169,3 +169,30 @@ def test_a_place_in_a_sentence_is_no_name_of_the_blaze_nor_a_photographer_a_plac
     island = Question.read("Which island is hosting the surfing events?")
     photo = Composed("The defining image of the surfing events was captured by photographer Jerome Brouillet [1].", [0])
     assert fact_bearing(island, photo, sources=[]).cited == []
+
+
+@pytest.mark.parametrize("question, said", [
+    ("Which animal will be returning to the Penmore zoo?", "The otters will be returning to the Penmore zoo in May [1]."),
+    ("Which type of plant is the most common culprit for fall allergies?",
+     "Ragweed is the most common culprit for fall allergies [1]."),
+    ("Which state passed a law banning phones in classrooms?",
+     "The Florida Legislature passed a law banning phones in classrooms [1]."),
+    ("Which musician was named the greatest pop star of the century?",
+     "Fans believe it will be Beyonce\u0301, who has yet to appear on the list [1]."),  # decomposed, as some articles write it
+])
+def test_a_common_noun_filling_the_asked_slot_or_a_place_naming_a_body_is_not_hollow(question, said):
+    from assistant.answer.compose import Composed
+    from assistant.answer.fact_bearing import fact_bearing
+    from assistant.answer.question import Question
+
+    composed = Composed(said, [0])
+    assert fact_bearing(Question.read(question), composed, sources=[]) is composed
+
+
+def test_another_predicate_fills_no_slot():
+    from assistant.answer.compose import Composed
+    from assistant.answer.fact_bearing import fact_bearing
+    from assistant.answer.question import Question
+
+    hollow = Composed("Flu activity is exploding across the country [1].", [0])
+    assert fact_bearing(Question.read("Which strain of flu is spreading?"), hollow, sources=[]).cited == []

@@ -55,7 +55,8 @@ def _written_out(kind: str, text: str, question: str) -> bool:
         return _names_new(text, question, lambda token: True)
     if kind == PLACE:
         return _names_new(without_reporter(text), question, _may_be_place)
-    return _names_new(without_reporter(text), question, lambda token: token.ent_type_ not in NOT_NAMES)
+    return _names_new(without_reporter(text), question, lambda token: token.ent_type_ not in NOT_NAMES) \
+        or _fills_slot(text, question)
 
 
 def _names_new(text: str, question: str, fits) -> bool:
@@ -66,6 +67,30 @@ def _names_new(text: str, question: str, fits) -> bool:
 
 
 def _may_be_place(token) -> bool:
-    """Read as a place, untagged, or a place read as a person after "in", "on", ... ("lived in Borneo")."""
+    """Read as a place, untagged, a place read as a person after "in", "on", ... ("lived in Borneo"),
+    or a place naming a body ("The Florida Legislature passed ...")."""
     return token.ent_type_ in PLACE_LABELS or not token.ent_type_ or (
-        token.ent_type_ == "PERSON" and token.i > 0 and token.doc[token.i - 1].lower_ in LOCATIVE)
+        token.ent_type_ == "PERSON" and token.i > 0 and token.doc[token.i - 1].lower_ in LOCATIVE) or (
+        token.ent_type_ == "ORG" and token.dep_ == "compound"
+        and any(e.label_ in PLACE_LABELS for e in parse(token.text).ents))
+
+
+def _fills_slot(text: str, question: str) -> bool:
+    """"Which animal will be returning ...?" is answered by "The pandas will be returning ...": a
+    sentence with the question's own predicate (for "is", the same noun after it) whose subject is a
+    noun the question does not name. A sentence with another predicate ("activity is exploding" for
+    "which strain is spreading") fills nothing."""
+    asked = list(parse(question).sents)[-1].root
+    for sentence in parse(text).sents:
+        root = sentence.root
+        if root.lemma_ != asked.lemma_ or root.lemma_ == "be" and _complement(root) != _complement(asked):
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") and not name_in(c.text, question)
+               for c in root.children):
+            return True
+    return False
+
+
+def _complement(root) -> str | None:
+    """The noun or adjective after "is" ("the most common culprit" -> "culprit")."""
+    return next((c.lemma_ for c in root.children if c.dep_ in ("attr", "acomp")), None)

@@ -21,6 +21,12 @@ from ingest.text import content_words, prefix_stems, sentences
 CONNECTIVE = re.compile(r"^(?:however|but|yet|also|indeed|moreover|furthermore|meanwhile|significantly|undoubtedly|"
                         r"notably|importantly|in addition|additionally|in fact|simply put|nevertheless|nonetheless|"
                         r"hence|still|and|so|thus)\b,?\s+", re.I)
+# Sentences about the page, not the story: "Editor's note: This page reflects news on ...", "Here's what
+# to know so far about ...", "More: ...". They match the topic's words and state nothing.
+ABOUT_THE_PAGE = re.compile(r"^(?:editor['’]?s note|here['’]?s (?:what|everything|how|why)|what (?:we|you) know|what to know|"
+                            r"more:|read more|related:|see also|watch:|listen:|opinion:|live updates?|ai-assisted summary|"
+                            r"this (?:page|story|article|file) (?:is|was|has|reflects|recaps|will))|"
+                            r"\bthis page (?:is a summary|reflects)", re.I)
 MAX_SENTENCES = {"summary": 5, "latest": 4, "multi": 4, "comparison": 4}
 PER_ARTICLE = 2
 MIN_CONTENT_WORDS, MAX_SENTENCE_CHARS = 5, 400  # a fragment says too little; a run-on block is boilerplate
@@ -77,7 +83,8 @@ def candidate_sentences(about: str, parts: list[str], hits: list, encode,
         for start, end in sentences(paragraph.text):
             start = without_connective(paragraph.text, start, end)
             text = paragraph.text[start:end]
-            if not (evidence.LEANS_BACK.match(text) or len(content_words(text)) < MIN_CONTENT_WORDS
+            if not (evidence.LEANS_BACK.match(text) or ABOUT_THE_PAGE.search(text)
+                    or len(content_words(text)) < MIN_CONTENT_WORDS
                     or end - start > MAX_SENTENCE_CHARS or text.rstrip().endswith("?")):
                 found.append((i, (start, end), paragraph))
     if not found:
@@ -105,8 +112,10 @@ def choose(kind: str, candidates: list[Candidate], part_scores: list[list[float]
     Seeded with the newest article's best sentence ("latest") or each part's best (`part_scores`)."""
     chosen: list[Candidate] = []
     dated = [c for c in candidates if day(c.paragraph.date)] if kind == "latest" else []
-    if dated:
-        chosen.append(max(dated, key=lambda c: day(c.paragraph.date)))  # the first, most relevant, of the newest
+    if dated:  # the newest article's news: its earliest sentence that speaks (a report leads with it)
+        newest = max(day(c.paragraph.date) for c in dated)
+        chosen.append(min((c for c in dated if day(c.paragraph.date) == newest),
+                          key=lambda c: (c.paragraph.paragraph_index, c.span)))
     for part in range(len(part_scores[0]) if part_scores else 0):
         best = max((n for n in range(len(candidates)) if may_join(candidates[n], chosen)),
                    key=lambda n: part_scores[n][part], default=None)

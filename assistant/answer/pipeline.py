@@ -20,6 +20,7 @@ from typing import Iterator
 
 from assistant.answer import citations, compose, headers, recency
 from assistant.answer.fact_bearing import fact_bearing
+from assistant.answer.leads import with_leads
 from assistant.answer.evidence import Evidence as Source, select as select_evidence
 from assistant.answer.open_answer import answer_open, open_kind
 from assistant.answer.question import Question
@@ -117,6 +118,8 @@ def _open(parts, run, question: Question, kind: str, k: int | None, filters, evi
     """Summaries, comparisons, "the latest on" and multi-part questions: cited sentences drawn from
     several articles (assistant/answer/open_answer.py), no draft to check."""
     hits = run.hits = parts.retrieve(question.text, max(k or 0, OPEN_HITS), filters, as_of=question.as_of)
+    if kind == "latest" and hits:
+        hits = run.hits = with_leads(hits, parts.store)
     run.lap("retrieve")
     relevant = bool(hits) and max(h.score for h in hits) >= parts.settings.min_relevance
     if evidence and relevant:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from assistant.verify import dates
@@ -63,8 +64,9 @@ def nlp():
 def parse(text: str):
     """spaCy's reading of a text, of its first MAX_PARSED_CHARS only: ingest cuts paragraphs far
     shorter, but a store written before that cut may hold a megabyte-long "sentence", which spaCy
-    refuses (E088) and which no answer needs read whole."""
-    return nlp()(text[:MAX_PARSED_CHARS])
+    refuses (E088) and which no answer needs read whole. Composed characters first: "Beyonce\u0301" as
+    written in some articles is no name to the parser, "Beyoncé" is."""
+    return nlp()(unicodedata.normalize("NFC", text[:MAX_PARSED_CHARS]))
 
 
 @dataclass(frozen=True)
