@@ -170,7 +170,7 @@ def test_jsonl_one_article_per_line_bad_line_fails_alone(tmp_path):
     first, bad_json, no_text, last = read(path)
     assert (first.title, first.author, first.date, first.url) == \
         ("Bridge reopens", "Jane Doe", "2024-03-03", "https://valley.example/b")
-    assert first.location.startswith(f"{path}#") and last.location.startswith(f"{path}#")  # see test_entry_points
+    assert first.location.startswith(f"{path}#") and last.location.startswith(f"{path}#")  # see test_ingest_naming
     assert last.text == BODY[2] and last.date == "2024-05-01"
     assert isinstance(bad_json, UnreadableFile) and bad_json.location == f"{path}#2" and "not JSON" in str(bad_json)
     assert isinstance(no_text, UnreadableFile) and no_text.location == f"{path}#3"
