@@ -196,3 +196,12 @@ def test_another_predicate_fills_no_slot():
 
     hollow = Composed("Flu activity is exploding across the country [1].", [0])
     assert fact_bearing(Question.read("Which strain of flu is spreading?"), hollow, sources=[]).cited == []
+
+
+def test_a_news_agency_named_for_a_country_is_no_answer_to_where():
+    from assistant.answer.compose import Composed
+    from assistant.answer.fact_bearing import fact_bearing
+    from assistant.answer.question import Question
+
+    photo = Composed("The image of the surfer was captured by an Agence France-Presse photographer [1].", [0])
+    assert fact_bearing(Question.read("Which island is hosting the surfing events?"), photo, sources=[]).cited == []

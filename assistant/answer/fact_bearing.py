@@ -22,6 +22,8 @@ from ingest.text import sentences
 
 EMPTY = Composed("", [])
 NOT_NAMES = PLACE_LABELS | {"DATE", "TIME"}  # proper nouns that tell where or when, not what
+GOVERNING_BODIES = frozenset({"legislature", "senate", "house", "assembly", "parliament", "government", "council",
+                              "congress", "court", "administration", "governor", "cabinet", "ministry"})
 LOCATIVE = frozenset({"in", "on", "at", "to", "from", "near", "across", "off", "of", "around", "throughout"})
 FIGURE = re.compile(r"\d|\b(?:hundred|thousand|million|billion|trillion|dozens?|half|percent|per cent)\b", re.I)
 
@@ -71,8 +73,14 @@ def _may_be_place(token) -> bool:
     or a place naming a body ("The Florida Legislature passed ...")."""
     return token.ent_type_ in PLACE_LABELS or not token.ent_type_ or (
         token.ent_type_ == "PERSON" and token.i > 0 and token.doc[token.i - 1].lower_ in LOCATIVE) or (
-        token.ent_type_ == "ORG" and token.dep_ == "compound"
-        and any(e.label_ in PLACE_LABELS for e in parse(token.text).ents))
+        token.ent_type_ == "ORG" and _governing_body(token) and any(e.label_ in PLACE_LABELS for e in parse(token.text).ents))
+
+
+def _governing_body(token) -> bool:
+    """The token names the place of a body that governs it: "Florida" in "The Florida Legislature",
+    not "France" in "Agence France-Presse"."""
+    entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    return entity is not None and entity[-1].lower_ in GOVERNING_BODIES
 
 
 def _fills_slot(text: str, question: str) -> bool:
