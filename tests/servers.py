@@ -58,6 +58,11 @@ class PostgresCluster:
     def start(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "-t", "60", "start")
 
+    def restart(self) -> None:
+        """`pg_ctl restart`: every open connection is cut, and the server is back at once."""
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-m", "fast", "-w", "-t", "60",
+                  "restart")
+
     def stop(self, mode: str = "fast") -> None:
         """`immediate` is a crash: open connections are cut, nothing is shut down cleanly."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
@@ -78,3 +83,38 @@ class PostgresCluster:
                 return
             except OSError:
                 time.sleep(0.2)
+
+
+def one_error_line(err: str) -> str:
+    """The command's stderr is one `error: ...` line, no traceback; returns it."""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def assert_whole(store) -> None:
+    """A server store with no interrupted write, every document whole, one vector a paragraph, no others."""
+    from vectorstore import pg_health
+
+    findings = pg_health.check(store)
+    assert all(f.ok for f in findings), [f.line() for f in findings]
+    assert store.collection.count() == store.count() == sum(d.paragraphs for d in store.documents())
+
+
+def sentence_corpus(folder: Path, articles: list[Path], per_file: int = 40) -> list[Path]:
+    """Many small files from whole articles: one sentence a paragraph, `per_file` sentences a file. Short
+    paragraphs are cheap to embed, and over a thousand of them make an ingest write several batches, so
+    a fault can land between two of them."""
+    from ingest.split import sentences
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for article in articles:
+        text = article.read_text(encoding="utf-8")
+        found = [" ".join(text[s:e].split()) for s, e in sentences(text)]
+        found = [s for s in found if len(s) >= 60]
+        for part, start in enumerate(range(0, len(found), per_file)):
+            path = folder / f"{article.stem}-{part:02d}.txt"
+            path.write_text("\n\n".join(found[start:start + per_file]) + "\n", encoding="utf-8")
+            files.append(path)
+    return files
