@@ -100,21 +100,3 @@ def assert_whole(store) -> None:
     assert all(f.ok for f in findings), [f.line() for f in findings]
     assert store.collection.count() == store.count() == sum(d.paragraphs for d in store.documents())
 
-
-def sentence_corpus(folder: Path, articles: list[Path], per_file: int = 40) -> list[Path]:
-    """Many small files from whole articles: one sentence a paragraph, `per_file` sentences a file. Short
-    paragraphs are cheap to embed, and over a thousand of them make an ingest write several batches, so
-    a fault can land between two of them."""
-    from ingest.split import sentences
-
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for article in articles:
-        text = article.read_text(encoding="utf-8")
-        found = [" ".join(text[s:e].split()) for s, e in sentences(text)]
-        found = [s for s in found if len(s) >= 60]
-        for part, start in enumerate(range(0, len(found), per_file)):
-            path = folder / f"{article.stem}-{part:02d}.txt"
-            path.write_text("\n\n".join(found[start:start + per_file]) + "\n", encoding="utf-8")
-            files.append(path)
-    return files

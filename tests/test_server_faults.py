@@ -14,7 +14,8 @@ import pytest
 
 from assistant import Assistant
 from assistant.cli import main
-from servers import PostgresCluster, assert_whole, one_error_line, sentence_corpus
+from bench.replicas import sentence_corpus
+from servers import PostgresCluster, assert_whole, one_error_line
 from support import ROOT, SQUAD, free_port, start_chroma, stop
 from vectorstore.store import Store
 
