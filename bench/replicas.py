@@ -149,7 +149,7 @@ def servers(scratch: Path):
         port = _free_port()
         chroma = [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(scratch / "chroma"),
                   "--host", "127.0.0.1", "--port", str(port)]
-        with _process(chroma, port, env()):
+        with _process(chroma, port, env(), START_TIMEOUT_S):
             yield cluster, f"http://127.0.0.1:{port}"
     finally:
         cluster.remove()
