@@ -1,5 +1,6 @@
-"""Retrieval latency and start-up of the server store beside the embedded one, at scale:
-`python bench/scale_server.py --sizes 1000,10000`.
+"""The server store's retrieval latency and start-up beside the embedded one's, at scale.
+
+`python bench/scale_server.py --sizes 1000,10000` (and 100000 where there is time).
 
 For each size, bench/scale.py's cached store of n paragraphs (precomputed vectors; built by it when
 missing, under ~/.cache/grounded-assistant/bench/scale-<n>/) is copied by `assistant migrate` into a
