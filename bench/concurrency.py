@@ -120,11 +120,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _process(command: list[str], port: int, env: dict):
-    """A child process that must listen on port within START_TIMEOUT_S; terminated afterwards."""
+def _process(command: list[str], port: int, env: dict, start_timeout: float = START_TIMEOUT_S):
+    """A child process that must listen on port within start_timeout seconds; terminated afterwards."""
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + START_TIMEOUT_S
+        deadline = time.time() + start_timeout
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()

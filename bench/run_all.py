@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ["ingest.py", "retrieval.py", "verifier.py", "generation.py", "abstention.py", "scale.py", "concurrency.py"]
+SCRIPTS = ["ingest.py", "retrieval.py", "verifier.py", "generation.py", "abstention.py", "scale.py", "scale_server.py", "concurrency.py",
+           "replicas.py"]
 OUTPUTS = ["bench/out/*.json", "docs/scale.png"]
 
 

@@ -229,14 +229,15 @@ def _write_rescore_cache(store, vectors: dict) -> None:
 
 
 # ---- measurements -------------------------------------------------------------------------------
-def retrieval_latency(store_path: Path, limit: int, questions_file: Path = SQUAD_QUESTIONS) -> dict:
-    """Ours (hybrid, dense) and the raw Chroma query, interleaved question by question."""
+def retrieval_latency(store_path: Path, limit: int, questions_file: Path = SQUAD_QUESTIONS, **server) -> dict:
+    """Ours (hybrid, dense) and the raw Chroma query, interleaved question by question (`server`:
+    database_url and chroma_url for the server store)."""
     from assistant import Assistant
     from assistant.evaluation import load_questions
     from assistant.metrics import latency_summary
     from assistant.answer.retrieval import Retriever
 
-    assistant = Assistant(store=store_path, backend="extractive")
+    assistant = Assistant(store=store_path, backend="extractive", **server)
     questions = [q["question"] for q in load_questions(questions_file, limit=limit, answerable_only=True)]
     vectors = assistant.encode(questions)
     collection = assistant.store.collection
@@ -309,12 +310,14 @@ PEAK_RSS = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], 
             "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(r.returncode)")
 
 
-def startup(store_path: Path, runs: int, question: str = "When did Beyonce start becoming popular?") -> dict:
+def startup(store_path: Path, runs: int, question: str = "When did Beyonce start becoming popular?",
+            flags: tuple[str, ...] = ()) -> dict:
     """A fresh process from exec to a printed answer: median wall time (with ~20 ms of the helper
-    that measures it) and the peak RSS."""
-    command = [str(ROOT / ".venv" / "bin" / "assistant"), "ask", question, "--backend", "extractive", "--json",
-               "--store", str(store_path)]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    that measures it) and the peak RSS. `flags`: the server store's --database-url and --chroma-url."""
+    script = ROOT / ".venv" / "bin" / "assistant"  # a worktree without its own venv runs this checkout's code
+    command = [*([str(script)] if script.is_file() else [sys.executable, "-m", "assistant"]), "ask", question,
+               "--backend", "extractive", "--json", "--store", str(store_path), *flags]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     walls, peaks = [], []
     for _ in range(runs):
         started = time.perf_counter()

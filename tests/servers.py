@@ -58,6 +58,11 @@ class PostgresCluster:
     def start(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "-t", "60", "start")
 
+    def restart(self) -> None:
+        """`pg_ctl restart`: every open connection is cut, and the server is back at once."""
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-m", "fast", "-w", "-t", "60",
+                  "restart")
+
     def stop(self, mode: str = "fast") -> None:
         """`immediate` is a crash: open connections are cut, nothing is shut down cleanly."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
@@ -78,3 +83,20 @@ class PostgresCluster:
                 return
             except OSError:
                 time.sleep(0.2)
+
+
+def one_error_line(err: str) -> str:
+    """The command's stderr is one `error: ...` line, no traceback; returns it."""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def assert_whole(store) -> None:
+    """A server store with no interrupted write, every document whole, one vector a paragraph, no others."""
+    from vectorstore import pg_health
+
+    findings = pg_health.check(store)
+    assert all(f.ok for f in findings), [f.line() for f in findings]
+    assert store.collection.count() == store.count() == sum(d.paragraphs for d in store.documents())
+

@@ -8,9 +8,8 @@ import pytest
 from assistant import Assistant
 from assistant.cli import main
 from ingest.pipeline import ingest
-from servers import PostgresCluster
+from servers import PostgresCluster, assert_whole, one_error_line
 from support import SQUAD
-from vectorstore import pg_health
 from vectorstore.embedding import encode
 from vectorstore.errors import ServerUnreachable
 from vectorstore.store import Store
@@ -23,18 +22,6 @@ def cli(*args: str, capsys) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def one_error_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
-
-
-def assert_whole(store: Store) -> None:
-    findings = pg_health.check(store)
-    assert all(f.ok for f in findings), [f.line() for f in findings]
-    assert store.collection.count() == store.count() == sum(d.paragraphs for d in store.documents())
 
 
 def test_bad_database_urls_are_one_line_each(postgres, chroma_url, tmp_path, capsys):

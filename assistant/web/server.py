@@ -48,8 +48,10 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | Non
     css = (STATIC / "style.css").read_text(encoding="utf-8")
     head = f"<script>\n{(STATIC / 'citations.js').read_text(encoding='utf-8')}</script>\n"
     try:
+        # _frontend=False skips Gradio's check that it can reach itself (one HEAD request given 3 s), which
+        # on a busy host stops a replica that serves fine; a port it cannot bind is still the error below
         demo.launch(server_name=host, server_port=port, auth=credentials, prevent_thread_lock=True,
-                    css=css, head=head, theme=gr.themes.Soft(), quiet=True)
+                    css=css, head=head, theme=gr.themes.Soft(), quiet=True, _frontend=False)
     except OSError as exc:
         raise ServeError(f"cannot serve on {host}:{port}, the port is taken or not allowed ({exc.__class__.__name__}); "
                          "stop what holds it or pass another --port") from None
