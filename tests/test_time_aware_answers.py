@@ -205,3 +205,26 @@ def test_a_news_agency_named_for_a_country_is_no_answer_to_where():
 
     photo = Composed("The image of the surfer was captured by an Agence France-Presse photographer [1].", [0])
     assert fact_bearing(Question.read("Which island is hosting the surfing events?"), photo, sources=[]).cited == []
+
+
+def test_beside_this_years_answer_a_years_old_one_is_neither_source_nor_witness(tmp_path):
+    folder = tmp_path / "games"
+    folder.mkdir()
+    article(folder, "games-2018", "Next hosts named", "2018-02-20", "sportsdesk.example",
+            "The next Summer Olympics will be held in Tokyo, the committee confirmed.")
+    article(folder, "games-2024", "After Paris, the Games go west", "2024-08-12", "sportsdesk.example",
+            "The next Summer Olympics will be held in Los Angeles in 2028, after the Paris Games closed.")
+    assistant = Assistant(store=tmp_path / "store", backend="extractive")
+    assert assistant.ingest([folder]).ok
+    from support.fakes import fake_chat_model
+
+    def reply(messages):  # cites whichever source holds Tokyo, else the first: the old one if it is offered
+        from support.fakes import source_holding
+        try:
+            return f"The next Summer Olympics will be held in Tokyo [{source_holding(messages, 'Tokyo')}]."
+        except StopIteration:
+            return "The next Summer Olympics will be held in Los Angeles [1]."
+    model = fake_chat_model(reply=reply, judgement=0.9)
+    answer = assistant.ask("Where will the next Summer Olympics be held?", backend=model, as_of="2024-08-20")
+    assert "Los Angeles" in answer.answer and "Tokyo" not in answer.answer, answer.answer
+    assert {c.date for c in answer.citations} == {"2024-08-12"}

@@ -105,7 +105,7 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
     run.timings["generate"] = time.perf_counter() - generating
     verifying = time.perf_counter()
     verified = citations.verify("".join(draft), [s.paragraph.text for s in sources], parts.encode)
-    candidates = sources + _witnesses(sources, picked)
+    candidates = sources + _witnesses(question, sources, picked)
     composed = compose.compose(question, verified, candidates, parts.encode, judged=confidence is not None,
                                vetted=len(sources))
     composed = compose.dated(fact_bearing(question, composed, sources), candidates, as_of)
@@ -164,10 +164,14 @@ def _window_abstention(parts, window) -> str:
 
 
 def _newest_telling(parts, run, question: Question, sources: list[Source], picked: list[Source]):
-    """A present-tense question's vouched-for sources, newest first. When they are all years old
-    (`recency.superseded`) the newer picked sources not yet judged are judged: the newest that passes
-    answers; where none does, nothing is given as current and the abstention says why."""
+    """A present-tense question's vouched-for sources, newest first. An older article answers only when
+    no newer one speaks: beside one of the last year, those years old (`recency.is_stale`) are dropped.
+    When all are years old (`recency.superseded`), the newer picked sources not yet judged are judged:
+    the newest that passes answers; where none does, nothing is given as current and the abstention
+    says why."""
     sources = sorted(sources, key=lambda s: s.paragraph.date or "", reverse=True)
+    if any(recency.is_newer(s.paragraph.date, question.as_of) for s in sources):  # a newer one speaks
+        return [s for s in sources if not recency.is_stale(s.paragraph.date, question.as_of)], None
     dates = [s.paragraph.date for s in sources]
     if not recency.superseded(question.time, question.as_of, dates, [s.paragraph.date for s in picked]):
         return sources, None
@@ -192,12 +196,15 @@ def _outdated(question: Question, cited: list[Source]) -> str:
     return OUTDATED_NOTE.format(date=newest) if age > STALE_AFTER_DAYS else ""
 
 
-def _witnesses(sources: list[Source], picked: list[Source]) -> list[Source]:
+def _witnesses(question: Question, sources: list[Source], picked: list[Source]) -> list[Source]:
     """Picked sources the check did not keep, up to WITNESS_POOL, headers aside: the other side an
-    answer may quote where they contradict it."""
+    answer may quote where they contradict it. A present-tense question's years-old sources are no
+    other side of this year's answer: what they said may simply be what was true then."""
     kept_ids = {s.paragraph.paragraph_id for s in sources}
+    current = question.time.present and any(recency.is_newer(s.paragraph.date, question.as_of) for s in sources)
     return [s for s in picked[:WITNESS_POOL] if s.paragraph.paragraph_id not in kept_ids
-            and s.paragraph.paragraph_index != HEADER_INDEX]
+            and s.paragraph.paragraph_index != HEADER_INDEX
+            and not (current and recency.is_stale(s.paragraph.date, question.as_of))]
 
 
 class _Run:

@@ -128,6 +128,13 @@ def superseded(time: TimeAsked, as_of: datetime.date, answer_dates: list[str | N
             and newest_age is not None and newest_age <= NEWER_WITHIN_DAYS)
 
 
+def is_stale(date: str | None, as_of: datetime.date) -> bool:
+    """Dated over SUPERSEDED_AFTER_DAYS before `as_of`: too old to answer a present-tense question
+    beside an article of the last year."""
+    age = _newest_age([date], as_of)
+    return age is not None and age > SUPERSEDED_AFTER_DAYS
+
+
 def is_newer(date: str | None, as_of: datetime.date) -> bool:
     """Dated within NEWER_WITHIN_DAYS before `as_of`: an article that may supersede older ones."""
     age = _newest_age([date], as_of)
