@@ -4,8 +4,12 @@
 verification (the paragraph says so) and answers nothing. Such a hollow answer is replaced by the
 sentence of its checked sources that holds the asked fact, quoted and cited; where none does, the
 question abstains. The small parser often misses or mislabels facts ("USD 25 million" untagged,
-"Borneo" read as a person), so a figure or a date written out counts for an amount or a date, and any
-proper noun the question does not name for a person, a place or a name: hollow is an answer stating
+"Borneo" read as a person), so these are read leniently: a figure or a date written out counts for an
+amount or a date; a proper noun the question does not name for a person; for a place, one the parser
+reads as a place, leaves untagged, tags a person after "in"/"of", or puts in a governing body's name
+("The Florida Legislature"); for a name, any but a place or a date, or a common noun that fills the
+asked slot ("The pandas will be returning" for "Which animal will be returning?"). Who reports a fact
+("..., the Weather Channel reported") is never the name or place asked: hollow is an answer stating
 nothing of the kind at all.
 """
 from __future__ import annotations
