@@ -121,35 +121,31 @@ NEWER_WITHIN_DAYS = 365
 def superseded(time: TimeAsked, as_of: datetime.date, answer_dates: list[str | None],
                relevant_dates: list[str | None]) -> bool:
     """A present-tense answer from old articles only, while relevant articles this recent exist."""
-    if not time.present:
-        return False
-    answer_age, newest_age = _newest_age(answer_dates, as_of), _newest_age(relevant_dates, as_of)
-    return (answer_age is not None and answer_age > SUPERSEDED_AFTER_DAYS
-            and newest_age is not None and newest_age <= NEWER_WITHIN_DAYS)
+    ages = [age for date in answer_dates if (age := _age(date, as_of)) is not None]
+    return time.present and bool(ages) and min(ages) > SUPERSEDED_AFTER_DAYS \
+        and any(is_newer(date, as_of) for date in relevant_dates)
 
 
 def is_stale(date: str | None, as_of: datetime.date) -> bool:
     """Dated over SUPERSEDED_AFTER_DAYS before `as_of`: too old to answer a present-tense question
     beside an article of the last year."""
-    age = _newest_age([date], as_of)
+    age = _age(date, as_of)
     return age is not None and age > SUPERSEDED_AFTER_DAYS
 
 
 def is_newer(date: str | None, as_of: datetime.date) -> bool:
     """Dated within NEWER_WITHIN_DAYS before `as_of`: an article that may supersede older ones."""
-    age = _newest_age([date], as_of)
+    age = _age(date, as_of)
     return age is not None and age <= NEWER_WITHIN_DAYS
 
 
-def _newest_age(dates: list[str | None], as_of: datetime.date) -> int | None:
-    ages = []
-    for date in dates:
-        try:
-            ages.append((as_of - datetime.date.fromisoformat(date[:10])).days if date else None)
-        except ValueError:
-            continue
-    known = [age for age in ages if age is not None and age >= 0]
-    return min(known) if known else None
+def _age(date: str | None, as_of: datetime.date) -> int | None:
+    """Days from the article's date to `as_of`; None when undated, unreadable or dated after it."""
+    try:
+        age = (as_of - datetime.date.fromisoformat(date[:10])).days if date else None
+    except ValueError:
+        return None
+    return age if age is not None and age >= 0 else None
 
 
 def window_days(question: str) -> int | None:
