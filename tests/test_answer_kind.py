@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.answer_kind import asked_kind, best_fact_sentence, holds_kind
+from assistant.answer.answer_kind import asked_kind, best_fact_sentence, holds_kind, kind_words
+from assistant.answer.question import Question
 
 STRAIN = "Which flu strain is driving this season's surge in hospitalizations?"
 RENAMED = "Which condition is being renamed?"
@@ -90,3 +91,22 @@ def test_best_fact_sentence_is_none_where_no_sentence_holds_the_fact_or_no_kind_
 def test_an_unknown_kind_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown kind of fact 'colour'"):
         holds_kind("colour", "The car is red.")
+
+
+@pytest.mark.parametrize("question, words", [
+    ("Which NFL player has complained after being dragged from his car?", {"NFL"}),
+    ('"Moana 2" set a record, surpassing which other Disney film?', {"Disney"}),
+    ("Which Premier League club sacked its manager?", {"Premier", "League"}),
+    ("What did Blinken say about China?", set()),
+    ("In which city did the G7 meet?", set()),
+    ("Which of Winnie the Pooh's sidekicks expired this week?", set()),
+])
+def test_the_words_saying_what_kind_of_thing_is_asked(question, words):
+    assert kind_words(question) == words
+
+
+def test_a_story_need_not_name_the_kind_of_thing_asked():
+    """ "Miami Dolphins wide receiver Tyreek Hill" answers "Which NFL player ...?" without saying NFL."""
+    question = Question.read("Which NFL player was dragged from his car by police during a traffic stop?")
+    assert "NFL" not in question.names
+    assert "Blinken" in Question.read("What did Blinken say about China?").names

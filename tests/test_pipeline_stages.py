@@ -13,7 +13,7 @@ from assistant.answer import citations, compose
 from assistant.answer.evidence import select
 from assistant.answer.fact_bearing import fact_bearing
 from assistant.answer.question import Question
-from assistant.answer.screen import screen
+from assistant.answer.screen import FURTHER_SOURCES, JUDGED_SOURCES, screen
 from support.fakes import fake_chat_model
 
 AS_OF = datetime.date(2024, 3, 15)
@@ -55,8 +55,21 @@ def test_the_source_check_keeps_only_what_the_model_judges_to_answer(tiny_store)
     judge = tiny_store.backend(fake_chat_model(judgements={"$14 million": 0.9, "$19 million": 0.8}, judgement=0.1))
     judged = screen(judge, question, picked, 0.5, tiny_store.encode)
     assert judged.sources and all("million" in s.paragraph.text for s in judged.sources)
-    assert judged.confidence == 0.9
+    assert judged.confidence == 0.9 and judged.looked == JUDGED_SOURCES  # one passed: none further judged
     assert screen(judge, question, picked, 0.0, tiny_store.encode).confidence is None  # the check turned off
+
+
+def test_where_none_of_the_first_sources_answers_the_next_are_judged_before_abstaining(tiny_store):
+    question = read(COST_Q)
+    picked = select(question, tiny_store.retrieve(COST_Q, k=8, as_of=AS_OF), tiny_store.encode)
+    assert len(picked) > JUDGED_SOURCES
+    fourth = picked[JUDGED_SOURCES]
+    judge = tiny_store.backend(fake_chat_model(judgements={fourth.text[:60]: 0.9}, judgement=0.1))
+    judged = screen(judge, question, picked, 0.5, tiny_store.encode)
+    assert [s.paragraph.paragraph_id for s in judged.sources] == [fourth.paragraph.paragraph_id]
+    assert judged.looked == min(len(picked), JUDGED_SOURCES + FURTHER_SOURCES) and judged.confidence == 0.9
+    nothing = screen(tiny_store.backend(fake_chat_model(judgement=0.1)), question, picked, 0.5, tiny_store.encode)
+    assert nothing.sources == [] and nothing.looked == judged.looked  # and no further than that
 
 
 def test_verification_keeps_the_supported_claim_and_drops_the_unsupported(tiny_store):

@@ -47,6 +47,23 @@ REPORTING_VERBS = frozenset({"say", "report", "tell", "announce", "confirm", "st
 QUOTED_TITLE = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
 
 
+# "Which NFL player ...", "which other Disney film": the words between "which"/"what" and the noun it asks
+# for describe the answer's kind; a story about the answer ("Miami Dolphins wide receiver Tyreek Hill
+# ...") need not name them.
+KIND_PHRASE = re.compile(r"\b(?:[Ww]hich|[Ww]hat)\s+((?:(?:other|[A-Z0-9][\w'&.-]*)\s+){1,4})[a-z]+\b"
+                         r"(?=\s+(?:is|are|was|were|has|have|had|will|would|did|does|do|can|could|[a-z]+ed)\b|\?|$)")
+
+
+def kind_words(question: str) -> set[str]:
+    """The capitalised words that modify the noun a "which/what ..." question asks for ("NFL" in
+    "Which NFL player has complained ...?"): they say what kind of thing is asked, not what the story
+    is about."""
+    words = set()
+    for match in KIND_PHRASE.finditer(question):
+        words |= {w for w in match.group(1).split() if w != "other"}
+    return words
+
+
 def asked_kind(question: str) -> str | None:
     """number, date, person, place or name: the kind of fact the question asks for, else None
     (what, why, how: an explanation has no one kind)."""

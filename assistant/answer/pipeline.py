@@ -80,7 +80,7 @@ def stream(parts, asked: str, history: list[dict] | None, backend, k: int | None
         run.timings["check"] = judged.seconds
     sources, confidence = judged.sources, judged.confidence
     if question.time.present and confidence is not None:  # of the vouched-for sources, the newest first
-        sources, superseded_text = _newest_telling(parts, run, question, sources, picked)
+        sources, superseded_text = _newest_telling(parts, run, question, sources, picked, judged.looked)
         abstain_text = superseded_text or abstain_text
     denied = None if sources or confidence is None else compose.denial(question, picked[:JUDGED_SOURCES],
                                                                        parts.encode)
@@ -163,7 +163,7 @@ def _window_abstention(parts, window) -> str:
     return text.format(count=count, since=window.since, until=window.until)
 
 
-def _newest_telling(parts, run, question: Question, sources: list[Source], picked: list[Source]):
+def _newest_telling(parts, run, question: Question, sources: list[Source], picked: list[Source], looked: int):
     """A present-tense question's vouched-for sources, newest first. An older article answers only when
     no newer one speaks: beside one of the last year, those years old (`recency.is_stale`) are dropped.
     When all are years old (`recency.superseded`), the newer picked sources not yet judged are judged:
@@ -175,7 +175,7 @@ def _newest_telling(parts, run, question: Question, sources: list[Source], picke
     dates = [s.paragraph.date for s in sources]
     if not recency.superseded(question.time, question.as_of, dates, [s.paragraph.date for s in picked]):
         return sources, None
-    unjudged = [s for s in picked[JUDGED_SOURCES:] if recency.is_newer(s.paragraph.date, question.as_of)]
+    unjudged = [s for s in picked[looked:] if recency.is_newer(s.paragraph.date, question.as_of)]
     newer = screen(run.backend, question, unjudged, parts.settings.min_confidence, parts.encode).sources
     if newer:
         return sorted(newer, key=lambda s: s.paragraph.date or "", reverse=True), None

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from assistant.answer.answer_kind import ASKED, NAME
+from assistant.answer.answer_kind import ASKED, NAME, kind_words
 from assistant.answer.chat import standalone_question
 from assistant.answer.recency import TimeAsked, time_asked
 from assistant.verify.stated import names_asked
@@ -64,8 +64,10 @@ class Question:
 
     @cached_property
     def names(self) -> tuple[str, ...]:
-        """The names it asks about, places and nationalities aside (read on first use: a parse)."""
-        return tuple(names_asked(self.text))
+        """The names it asks about, places and nationalities aside, and those that only say what kind
+        of thing is asked ("NFL" in "Which NFL player ...?", `kind_words`); read on first use: a parse."""
+        kind = kind_words(self.text)
+        return tuple(name for name in names_asked(self.text) if not set(name.split()) <= kind)
 
     @property
     def rewritten(self) -> str | None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from assistant.answer.evidence import Evidence, widened
 from assistant.answer.question import Question
 
-JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer
+JUDGED_SOURCES = 3  # ~1.1 s per judgement on 2 cores; further hits rarely hold the answer ...
+FURTHER_SOURCES = 2  # ... but where none of the first do, the next are judged before abstaining
 PER_DOCUMENT = 2  # news spreads one answer over neighbouring paragraphs ("Tetris is..." / "Gibson beat the game")
 SECOND_LOOK = 0.35  # no source passed, the best judged at least this: judge it again on its whole paragraph
 # Sources only loosely about the question (MiniLM cosine to it below LOOSE_RELEVANCE, all of them) need a
@@ -33,30 +34,43 @@ class Judged:
     sources: list[Evidence]
     confidence: float | None
     seconds: float | None = None  # the time judging took, where it judged
+    looked: int = 0  # how many of the picked sources it judged
 
 
 def screen(backend, question: Question, picked: list[Evidence], min_confidence: float, encode) -> Judged:
     """The sources of `picked[:JUDGED_SOURCES]` the backend judges at least `min_confidence` to answer
-    the question. The chosen sentences can leave out the one that answers (a long paragraph, an answer
-    far from the question's words): when nothing passes, the best-judged source, if near the bar, is
-    judged once more on its whole paragraph, and reaches the model whole if that passes. Sources all
-    loosely about the question pass only a surer judgement (LOOSE_BAR)."""
+    the question; where none does, the next FURTHER_SOURCES are judged (the answering paragraph of a
+    long story often ranks below its background: "Moana 2" beat "Frozen II" in the fifth hit). The
+    chosen sentences can leave out the one that answers (a long paragraph, an answer far from the
+    question's words): when nothing passes, the best-judged source, if near the bar, is judged once
+    more on its whole paragraph, and reaches the model whole if that passes. Sources all loosely about
+    the question pass only a surer judgement (LOOSE_BAR)."""
     if not picked:
         return Judged([], None)
     if min_confidence <= 0:
         return Judged(picked, None)
     started = time.perf_counter()
-    judged = []
-    for source in picked[:JUDGED_SOURCES]:
-        confidence = backend.confidence(question.text, source.text)
-        if confidence is None:  # a backend that cannot judge
+    looked, best, kept = 0, None, []
+    for size in (JUDGED_SOURCES, FURTHER_SOURCES):
+        batch = picked[looked:looked + size]
+        if kept or not batch:
+            break
+        judged = [(source, backend.confidence(question.text, source.text)) for source in batch]
+        if any(confidence is None for _, confidence in judged):  # a backend that cannot judge
             return Judged(picked, None)
-        judged.append((source, confidence))
+        looked += len(batch)
+        kept, confidence = _passed(backend, question, judged, min_confidence, encode)
+        best = confidence if best is None else max(best, confidence)
+    return Judged(kept, best, time.perf_counter() - started, looked)
+
+
+def _passed(backend, question: Question, judged: list, min_confidence: float, encode):
+    """The judged sources that pass, best first (at most PER_DOCUMENT of an article), and the best
+    judgement; the best one judged just under the bar gets its second look on its whole paragraph."""
     best = max(range(len(judged)), key=lambda i: judged[i][1])
     source, confidence = judged[best]
     if SECOND_LOOK <= confidence < min_confidence and (wide := widened(source)).text != source.text:
         judged[best] = max(judged[best], (wide, backend.confidence(question.text, wide.text)), key=lambda pair: pair[1])
-    seconds = time.perf_counter() - started
     kept, per_document = [], Counter()
     for source, confidence in sorted(judged, key=lambda pair: -pair[1]):
         if confidence >= min_confidence and per_document[source.paragraph.doc_id] < PER_DOCUMENT:
@@ -64,8 +78,8 @@ def screen(backend, question: Question, picked: list[Evidence], min_confidence: 
             kept.append(source)
     best = max(confidence for _, confidence in judged)
     if kept and best < LOOSE_BAR and _loosely_about(question, kept, encode):
-        return Judged([], best, seconds)
-    return Judged(kept, best, seconds)
+        return [], best
+    return kept, best
 
 
 def _loosely_about(question: Question, sources: list[Evidence], encode) -> bool:
