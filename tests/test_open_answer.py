@@ -227,6 +227,26 @@ def test_a_sentence_about_the_page_does_not_speak():
     assert "Editor" not in composed.text and "what to know" not in composed.text, composed.text
 
 
+def test_a_paragraph_naming_nothing_the_question_names_is_another_story():
+    """A brewery's machinists are no news of "the Kelbrook machinists' strike", however alike the words."""
+    hits = [hit("brewery", "The machinists' strike at the Harlow brewery ended on Tuesday as the striking machinists "
+                           "went back to work.", "2024-05-28"),
+            hit("kelbrook", "Kelbrook machinists voted to reject the contract offer and continue their strike, "
+                            "with 64% against.", "2024-05-24")]
+    composed = answer_open("What's the latest on the Kelbrook machinists' strike?", "latest", hits, encode, AS_OF)
+    assert "64%" in composed.text and "brewery" not in composed.text, composed.text
+
+
+def test_a_pointer_to_the_live_updates_does_not_speak():
+    """"For the latest news, view our live updates file on ..." names the story and states nothing."""
+    hits = [hit("live", "For the latest news on the Elm River bridge, please follow USA TODAY's live updates for Monday. "
+                        "For the latest news, view our live updates file on the Elm River bridge opening for Friday. "
+                        "The Elm River bridge opened to traffic on Monday after three years of construction.",
+                "2024-03-04")]
+    composed = answer_open("Summarize the Elm River bridge opening.", "summary", hits, encode, AS_OF)
+    assert "three years" in composed.text and "live updates" not in composed.text, composed.text
+
+
 def test_the_latest_leads_with_the_newest_articles_first_sentence_not_its_background():
     hits = [
         hit("vote", "The Elm River bridge toll has been debated since the Elm River bridge opened in March, "

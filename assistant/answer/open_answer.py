@@ -21,7 +21,9 @@ from assistant.verify import verifier
 from assistant.answer.compose import Composed
 from assistant.answer.open_compare import contrast
 from assistant.answer.open_sentences import MAX_SENTENCES, Candidate, Said, candidate_sentences, choose, day, same_sentence
+from assistant.answer.question import names_about
 from assistant.answer.retrieval import as_of_date
+from assistant.verify.stated import names_one_of
 from ingest.text import clause_of, content_words
 
 SOURCE_NOUN = r"(?:articles?|sources?|reports?|outlets?|accounts?|papers?|stories|coverage|versions?)"
@@ -73,6 +75,9 @@ def answer_open(question: str, kind: str, hits: list, encode, as_of=None) -> Com
     parts = [p for p in MULTI_PARTS.split(question) if content_words(p)] if kind == "multi" else []
     about = topic(question)
     candidates, part_scores = candidate_sentences(about, parts if len(parts) > 1 else [], hits, encode, as_of)
+    named = names_about(question)  # a paragraph naming none of them is about another story
+    on_story = [n for n, c in enumerate(candidates) if names_one_of(named, f"{c.paragraph.title}\n{c.paragraph.text}")]
+    candidates, part_scores = [candidates[n] for n in on_story], [part_scores[n] for n in on_story]
     if not candidates:
         return Composed("", [])
     compared, quoted = contrast(candidates, about, encode) if kind == "comparison" else ([], [])

@@ -22,11 +22,14 @@ CONNECTIVE = re.compile(r"^(?:however|but|yet|also|indeed|moreover|furthermore|m
                         r"notably|importantly|in addition|additionally|in fact|simply put|nevertheless|nonetheless|"
                         r"hence|still|and|so|thus)\b,?\s+", re.I)
 # Sentences about the page, not the story: "Editor's note: This page reflects news on ...", "Here's what
-# to know so far about ...", "More: ...". They match the topic's words and state nothing.
+# to know so far about ...", "More: ...", "For the latest news, view our live updates file on ...".
+# They match the topic's words and state nothing.
 ABOUT_THE_PAGE = re.compile(r"^(?:editor['’]?s note|here['’]?s (?:what|everything|how|why)|what (?:we|you) know|what to know|"
                             r"more:|read more|related:|see also|watch:|listen:|opinion:|live updates?|ai-assisted summary|"
                             r"this (?:page|story|article|file) (?:is|was|has|reflects|recaps|will))|"
-                            r"\bthis page (?:is a summary|reflects)", re.I)
+                            r"\bthis page (?:is a summary|reflects)|"
+                            r"^for (?:the )?(?:latest|more|continuing|live) (?:news|updates?|coverage|information)\b|"
+                            r"\b(?:follow|view|see|read|check|visit) (?:our|(?:\w+ )?\w+['’]s) live (?:updates?|blog|coverage)\b", re.I)
 MAX_SENTENCES = {"summary": 5, "latest": 4, "multi": 4, "comparison": 4}
 PER_ARTICLE = 2
 MIN_CONTENT_WORDS, MAX_SENTENCE_CHARS = 5, 400  # a fragment says too little; a run-on block is boilerplate

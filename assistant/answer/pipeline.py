@@ -170,7 +170,7 @@ def _newest_telling(parts, run, question: Question, sources: list[Source], picke
     the newest that passes answers; where none does, nothing is given as current and the abstention
     says why."""
     sources = sorted(sources, key=lambda s: s.paragraph.date or "", reverse=True)
-    if any(recency.is_newer(s.paragraph.date, question.as_of) for s in sources):  # a newer one speaks
+    if _newer_speaks(question, sources):
         return [s for s in sources if not recency.is_stale(s.paragraph.date, question.as_of)], None
     dates = [s.paragraph.date for s in sources]
     if not recency.superseded(question.time, question.as_of, dates, [s.paragraph.date for s in picked]):
@@ -181,6 +181,12 @@ def _newest_telling(parts, run, question: Question, sources: list[Source], picke
         return sorted(newer, key=lambda s: s.paragraph.date or "", reverse=True), None
     newest = max(s.paragraph.date[:10] for s in picked if recency.is_newer(s.paragraph.date, question.as_of))
     return [], SUPERSEDED_TEXT.format(newest=newest, date=max(filter(None, dates))[:10])
+
+
+def _newer_speaks(question: Question, sources: list[Source]) -> bool:
+    """One of the sources is of the last year (`recency.is_newer`): beside it, years-old ones are
+    neither sources nor witnesses of a present-tense answer."""
+    return any(recency.is_newer(s.paragraph.date, question.as_of) for s in sources)
 
 
 def _outdated(question: Question, cited: list[Source]) -> str:
@@ -201,7 +207,7 @@ def _witnesses(question: Question, sources: list[Source], picked: list[Source]) 
     answer may quote where they contradict it. A present-tense question's years-old sources are no
     other side of this year's answer: what they said may simply be what was true then."""
     kept_ids = {s.paragraph.paragraph_id for s in sources}
-    current = question.time.present and any(recency.is_newer(s.paragraph.date, question.as_of) for s in sources)
+    current = question.time.present and _newer_speaks(question, sources)
     return [s for s in picked[:WITNESS_POOL] if s.paragraph.paragraph_id not in kept_ids
             and s.paragraph.paragraph_index != HEADER_INDEX
             and not (current and recency.is_stale(s.paragraph.date, question.as_of))]

@@ -66,8 +66,7 @@ class Question:
     def names(self) -> tuple[str, ...]:
         """The names it asks about, places and nationalities aside, and those that only say what kind
         of thing is asked ("NFL" in "Which NFL player ...?", `kind_words`); read on first use: a parse."""
-        kind = kind_words(self.text)
-        return tuple(name for name in names_asked(self.text) if not set(name.split()) <= kind)
+        return names_about(self.text)
 
     @property
     def rewritten(self) -> str | None:
@@ -82,3 +81,10 @@ class Question:
 def as_question(question: Question | str) -> Question:
     """A stage's question: a plain string is read as a question asked today, with no conversation before it."""
     return question if isinstance(question, Question) else Question.read(question)
+
+
+def names_about(question: str) -> tuple[str, ...]:
+    """The names a question asks about (`names_asked`: places and nationalities aside), less those
+    that only say what kind of thing is asked (`kind_words`)."""
+    kind = kind_words(question)
+    return tuple(name for name in names_asked(question) if not set(name.split()) <= kind)
