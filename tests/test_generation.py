@@ -8,6 +8,7 @@ import pytest
 
 from assistant.answer.chat import standalone_question
 from assistant.answer.citations import verify
+from assistant.answer.screen import FURTHER_SOURCES, JUDGED_SOURCES
 from assistant.backends import BackendUnavailable, ChatModelBackend
 from assistant.settings import Settings
 from support.fakes import fake_chat_model, outside_sources, source_holding
@@ -102,7 +103,8 @@ def test_sources_judged_not_to_answer_abstain_before_generating(seeded):
     assert answer.confidence == 0.2 and "check" in answer.timings and "first_token" not in answer.timings
     assert model.prompts == []  # no generation
     humans = [human for _, (_, human) in model.asked]
-    assert len({h.split("Question:")[0] for h in humans}) == 3 and all(QUESTION in h for h in humans)  # top 3
+    judged = {h.split("Question:")[0] for h in humans}  # the top three, then the next two: none answered
+    assert len(judged) == JUDGED_SOURCES + FURTHER_SOURCES and all(QUESTION in h for h in humans)
 
 
 def test_only_sources_judged_to_answer_reach_the_prompt(seeded):
