@@ -216,15 +216,20 @@ def test_a_summary_of_the_trip_cites_both_seed_articles(seeded):
     assert_each_sentence_quoted_and_cited(composed, hits)
 
 
-def test_a_sentence_about_the_page_does_not_speak():
-    """"Editor's note: This page ..." and "Here's what to know ..." hold the story's words and say nothing."""
-    hits = [hit("live", "Editor's note: This page is a summary of news on the Elm River bridge for Monday. "
-                        "Here’s what to know so far about the Elm River bridge opening. "
-                        "The Elm River bridge opened to traffic on Monday after three years of construction.",
-                "2024-03-04")]
+@pytest.mark.parametrize("about_the_page, unsaid", [
+    ("Editor's note: This page is a summary of news on the Elm River bridge for Monday. "
+     "Here’s what to know so far about the Elm River bridge opening. ", ("Editor", "what to know")),
+    ("For the latest news on the Elm River bridge, please follow USA TODAY's live updates for Monday. "
+     "For the latest news, view our live updates file on the Elm River bridge opening for Friday. ", ("live updates",)),
+])
+def test_a_sentence_about_the_page_does_not_speak(about_the_page, unsaid):
+    """"Editor's note: This page ...", "Here's what to know ..." and "For the latest news, view our live
+    updates file on ..." hold the story's words and say nothing."""
+    hits = [hit("live", about_the_page + "The Elm River bridge opened to traffic on Monday after three years of "
+                                         "construction.", "2024-03-04")]
     composed = answer_open("Summarize the Elm River bridge opening.", "summary", hits, encode, AS_OF)
     assert "three years" in composed.text, composed.text
-    assert "Editor" not in composed.text and "what to know" not in composed.text, composed.text
+    assert not any(word in composed.text for word in unsaid), composed.text
 
 
 def test_a_paragraph_naming_nothing_the_question_names_is_another_story():
@@ -235,16 +240,6 @@ def test_a_paragraph_naming_nothing_the_question_names_is_another_story():
                             "with 64% against.", "2024-05-24")]
     composed = answer_open("What's the latest on the Kelbrook machinists' strike?", "latest", hits, encode, AS_OF)
     assert "64%" in composed.text and "brewery" not in composed.text, composed.text
-
-
-def test_a_pointer_to_the_live_updates_does_not_speak():
-    """"For the latest news, view our live updates file on ..." names the story and states nothing."""
-    hits = [hit("live", "For the latest news on the Elm River bridge, please follow USA TODAY's live updates for Monday. "
-                        "For the latest news, view our live updates file on the Elm River bridge opening for Friday. "
-                        "The Elm River bridge opened to traffic on Monday after three years of construction.",
-                "2024-03-04")]
-    composed = answer_open("Summarize the Elm River bridge opening.", "summary", hits, encode, AS_OF)
-    assert "three years" in composed.text and "live updates" not in composed.text, composed.text
 
 
 def test_the_latest_leads_with_the_newest_articles_first_sentence_not_its_background():
