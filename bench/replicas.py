@@ -2,7 +2,8 @@
 
 One PostgreSQL (a throw-away cluster, as tests/servers.py runs it) and one `chroma run` hold the seed
 corpus (../shared/corpus); `assistant serve` replicas read them. Each phase (one replica, then
---replicas of them) runs --clients threads for --seconds, client i on replica i mod n, each asking through `/ask` (gradio_client, extractive backend, k=5) in turn a seed-corpus question and
+--replicas of them) runs --clients threads for --seconds and until --after seconds past the end of its
+ingest, client i on replica i mod n, each asking through `/ask` (gradio_client, extractive backend, k=5) in turn a seed-corpus question and
 a probe, while `assistant ingest` writes --articles squad2-dev articles, cut into many one-sentence-a-
 paragraph files (a new set each phase), through the first replica's host.
 
@@ -52,13 +53,15 @@ def sentence_corpus(folder: Path, articles: list[Path], per_file: int = 40) -> l
 
 
 def probes(files: list[Path]) -> list[tuple[str, str]]:
-    """(doc_id, text) of each file's first and last paragraph."""
-    from ingest.documents import doc_id_for
+    """(doc_id, text) of each file's first and last paragraph, as ingest cuts the file (a short first
+    line becomes the document's title, not a paragraph)."""
+    from ingest.documents import build
+    from ingest.readers import read
 
     found = []
     for path in files:
-        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-        found += [(doc_id_for(str(path.resolve())), paragraphs[0]), (doc_id_for(str(path.resolve())), paragraphs[-1])]
+        document, paragraphs = build(read(path.resolve())[0], frozenset())
+        found += [(document.doc_id, paragraphs[0].text), (document.doc_id, paragraphs[-1].text)]
     return found
 
 
@@ -161,6 +164,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=120, help="each phase's length")
     parser.add_argument("--articles", type=int, default=4, help="squad2-dev articles ingested during each phase")
+    parser.add_argument("--after", type=float, default=30,
+                        help="seconds each phase goes on after its ingest finished, so probes find documents whole")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "replicas.json")
     args = parser.parse_args()
 
@@ -190,7 +195,8 @@ def main() -> int:
                                                     str(scratch / "r0"), *flags), env=env(),
                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 began = time.monotonic()
-                row = load(urls[:replicas], args.clients, args.seconds, probes(files))
+                row = load(urls[:replicas], args.clients, args.seconds, probes(files),
+                           busy=lambda: writer.poll() is None, after=args.after)
                 writer.wait()
                 row.update(files=len(files), ingest_rc=writer.returncode,
                            ingest_finished_in_s=None if writer.returncode else round(time.monotonic() - began, 1))

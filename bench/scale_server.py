@@ -5,8 +5,7 @@
 For each size, bench/scale.py's cached store of n paragraphs (precomputed vectors; built by it when
 missing, under ~/.cache/grounded-assistant/bench/scale-<n>/) is copied by `assistant migrate` into a
 server store (a database of its own in a throw-away PostgreSQL cluster, as tests/servers.py runs it,
-and one `chroma run`; nothing re-embedded; the copy is timed). The re-scorer's vector file is copied
-into the server store's local folder, as a replica host would keep it. Then both stores are measured
+and one `chroma run`; nothing re-embedded, the re-scorer's vectors included; the copy is timed). Then both stores are measured
 with scale.py's own measurements, one store after the other: retrieval p50/p95 over the same
 questions (hybrid, dense, our first stage given a precomputed vector, the raw Chroma query,
 interleaved per question), and the start-up of a new process to its first printed answer (`assistant
@@ -16,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,7 +52,6 @@ def main() -> int:
                 subprocess.run(assistant("migrate", "--from", str(embedded), *flags), env=env(), check=True,
                                stdout=subprocess.DEVNULL)
                 migrate_s = round(time.perf_counter() - started, 1)
-                shutil.copy(embedded / "rescore-all-mpnet-base-v2.npz", local)
                 for name, store, server in (("embedded", embedded, {}),
                                             ("server", local, {"database_url": database_url, "chroma_url": chroma_url})):
                     print(f"measuring the {name} store", file=sys.stderr, flush=True)

@@ -1,6 +1,7 @@
 """The server store from the command line and under faults, against a real PostgreSQL and `chroma run`:
 bad URLs and databases are one line naming the fix; `migrate` moves an embedded library without
-re-embedding; losing PostgreSQL mid-ingest stops at once and the rerun leaves every document once."""
+re-embedding; replicas share the re-scorer's vectors; losing PostgreSQL mid-ingest stops at once and the
+rerun leaves every document once."""
 from __future__ import annotations
 
 import pytest
@@ -84,6 +85,51 @@ def test_migrate_moves_an_embedded_library_without_re_embedding(seeded, postgres
         [h.paragraph.paragraph_id for h in embedded.retrieve(QUESTION, k=5)]
     code, out, _ = cli("doctor", *flags, capsys=capsys)
     assert code == 0 and "PROBLEM" not in out and "ok  database:" in out, out
+
+
+@pytest.mark.integration
+def test_replicas_share_the_rescorer_vectors_and_none_encodes_the_library(postgres, chroma_url, tmp_path, capsys,
+                                                                          monkeypatch):
+    from assistant.answer import rerank
+    from test_retrieval import ARTICLES
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("harbor.txt", "orchard.txt"):
+        (folder / name).write_text(ARTICLES[name], encoding="utf-8")
+    embedded = Assistant(store=tmp_path / "embedded", backend="extractive")
+    embedded.ingest([folder])
+    question = "When will the additional ferry crossings start?"
+    expected = embedded.retrieve(question, k=3, method="mpnet")  # writes the embedded store's vector file
+    url = postgres.create("rescore")
+    code, out, _ = cli("migrate", "--from", str(tmp_path / "embedded"), "--database-url", url, "--chroma-url",
+                       chroma_url, "--store", str(tmp_path / "local-0"), capsys=capsys)
+    assert code == 0 and f"{len(embedded.paragraphs())} re-scorer vectors" in out, out
+
+    encoded: list[str] = []
+    encode = rerank.Rescorer.encode
+    monkeypatch.setattr(rerank.Rescorer, "encode", lambda self, texts: encode(self, encoded.extend(texts) or texts))
+
+    def replica(n: int) -> Assistant:
+        return Assistant(store=tmp_path / f"local-{n}", database_url=url, chroma_url=chroma_url, backend="extractive")
+
+    first = replica(1)
+    got = first.retrieve(question, k=3, method="mpnet")
+    assert [h.paragraph_id for h in got] == [h.paragraph_id for h in expected]
+    assert [h.rank_score for h in got] == pytest.approx([h.rank_score for h in expected], abs=1e-6)
+    assert encoded == [question]  # the migrated vectors, not the library encoded again
+    assert not list((tmp_path / "local-1").glob("rescore-*"))
+
+    (folder / "pier.txt").write_text("Pier Repairs Begin\n\nRepairs to the old fishing pier begin in May and will "
+                                     "take six weeks, the harbor master said.\n", encoding="utf-8")
+    first.ingest([folder / "pier.txt"])
+    asked = "When do the repairs to the fishing pier begin?"
+    encoded.clear()
+    assert "fishing pier" in first.retrieve(asked, k=1, method="mpnet")[0].text
+    assert asked in encoded and any("fishing pier" in t for t in encoded)  # the new paragraph, encoded once
+    encoded.clear()
+    assert "fishing pier" in replica(2).retrieve(asked, k=1, method="mpnet")[0].text
+    assert encoded == [asked]  # read from the store: what one replica encoded, every replica has
 
 
 @pytest.mark.integration

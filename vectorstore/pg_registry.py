@@ -10,7 +10,7 @@ import numpy as np
 
 from ingest.near_duplicates import text_sketch
 from ingest.records import Document, Paragraph
-from vectorstore import fts, pg_lexical, sentences
+from vectorstore import fts, pg_lexical, rescore_vectors, sentences
 from vectorstore.errors import StoreError
 from vectorstore.pg_connection import Database
 from vectorstore.pg_schema import open_schema
@@ -177,6 +177,18 @@ class ServerRegistry:
                   if hashes else [])}
         return {text: np.stack([found[h] for h in keys]).astype(np.float32)
                 for text, keys in wanted.items() if keys and all(h in found for h in keys)}
+
+    def add_rescore_vectors(self, texts: list[str], vectors) -> None:
+        rows = [(rescore_vectors.key(t), rescore_vectors.to_bytes(v)) for t, v in zip(texts, vectors)]
+        if rows:
+            with self.database.transaction() as conn, conn.cursor() as cur:
+                cur.executemany("insert into rescore_vectors values (%s, %s) on conflict do nothing", rows)
+
+    def rescore_vectors(self, texts: list[str]) -> dict:
+        """paragraph text -> its re-scorer vector, for those that have one."""
+        keys = {rescore_vectors.key(t): t for t in texts}
+        rows = self._rows("select hash, vector from rescore_vectors where hash = any(%s)", [list(keys)]) if keys else []
+        return {keys[h]: rescore_vectors.from_bytes(blob) for h, blob in rows}
 
     def missing_sentences(self) -> list[str]:
         """Sentences of long paragraphs without a stored vector."""

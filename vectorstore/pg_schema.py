@@ -1,6 +1,6 @@
 """The server store's tables in PostgreSQL, created once and checked at every open: the same registry
 as the embedded store's SQLite file (documents, paragraphs, sketches, the `pending` journal, sentence
-vectors, meta values) and, instead of FTS5, the lexical index as a term table (pg_lexical.py).
+vectors, meta values), the re-scorer's vectors (rescore_vectors.py) and, instead of FTS5, the lexical index as a term table (pg_lexical.py).
 
 The `meta` table's `schema_version` row says which layout a database holds; a database of another
 version, or one holding tables of another program, is refused in one line before anything is written."""
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 
+from vectorstore import rescore_vectors
 from vectorstore.errors import StoreError
 from vectorstore.pg_connection import Database
 
 SCHEMA_VERSION = 1
 CREATING_LOCK = 0x61737401  # pg_advisory_xact_lock key: processes creating one new store at once wait in turn
-TABLES = ("meta", "documents", "paragraphs", "pending", "sketches", "sentence_vectors", "lexical_terms",
-          "postings", "lexical_stats")
+TABLES = ("meta", "documents", "paragraphs", "pending", "sketches", "sentence_vectors", "rescore_vectors",
+          "lexical_terms", "postings", "lexical_stats")
 SCHEMA = """
 create table if not exists meta(key text primary key, value text not null);
 create table if not exists documents(
@@ -42,7 +43,7 @@ create index if not exists postings_row on postings(paragraph_row);
 create table if not exists lexical_stats(single boolean primary key default true check (single),
     paragraphs bigint not null, tokens bigint not null);
 insert into lexical_stats values (true, 0, 0) on conflict do nothing;
-"""
+""" + rescore_vectors.SCHEMA  # `if not exists`: a version-1 database without the table gets it at its next open
 
 
 def problem(db: Database) -> str | None:

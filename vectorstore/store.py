@@ -121,6 +121,26 @@ class Store:
         """paragraph text -> its sentences' vectors, for the long paragraphs that have them."""
         return self.registry.sentence_vectors(paragraphs)
 
+    @property
+    def shares_rescore_vectors(self) -> bool:
+        """Whether the re-scorer's vectors live in the store itself, shared by every process (the server
+        store), rather than in a file of this folder (vectorstore/rescore_vectors.py)."""
+        return bool(self.database_url)
+
+    def rescore_vectors(self, texts: list[str]) -> dict:
+        """paragraph text -> its stored re-scorer vector (server store)."""
+        return self._shared_rescore().rescore_vectors(texts)
+
+    def add_rescore_vectors(self, texts: list[str], vectors) -> None:
+        """Keep re-scorer vectors by paragraph text for every process (server store)."""
+        self._shared_rescore().add_rescore_vectors(texts, vectors)
+
+    def _shared_rescore(self):
+        if not self.shares_rescore_vectors:
+            raise StoreError(f"the embedded store keeps the re-scorer's vectors in {self.path}'s own file, "
+                             "not in the store (vectorstore/rescore_vectors.py)")
+        return self.registry
+
     def document_frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """How many paragraphs hold each query term (as the lexical index counts it), and how many
         paragraphs there are."""
