@@ -120,9 +120,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _process(command: list[str], port: int, env: dict, start_timeout: float = START_TIMEOUT_S):
-    """A child process that must listen on port within start_timeout seconds; terminated afterwards."""
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _process(command: list[str], port: int, env: dict, start_timeout: float = START_TIMEOUT_S,
+             log: Path | None = None):
+    """A child process that must listen on port within start_timeout seconds; terminated afterwards.
+    `log`: a file for its output (a server's tracebacks say what a failed request met)."""
+    output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed with the process)
+    process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT if log else output)
     try:
         deadline = time.time() + start_timeout
         while True:
@@ -141,6 +144,8 @@ def _process(command: list[str], port: int, env: dict, start_timeout: float = ST
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if log:
+            output.close()
 
 
 @contextmanager

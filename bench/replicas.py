@@ -11,7 +11,8 @@ A probe asks the exact text of the first or last paragraph of a file being inges
 file's document: it must come back either absent (nothing of the document: not committed yet) or
 whole (that very paragraph among the citations or closest paragraphs). Another paragraph of the
 document without that one is a reader seeing half a document, counted as `torn`.
-Prints a table and writes bench/out/replicas.json; exits 1 on any error or torn read."""
+Prints a table and writes bench/out/replicas.json (each replica's output beside it, replicas-replicaN.log);
+exits 1 on any error or torn read."""
 from __future__ import annotations
 
 import argparse
@@ -168,6 +169,7 @@ def main() -> int:
                         help="seconds each phase goes on after its ingest finished, so probes find documents whole")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "replicas.json")
     args = parser.parse_args()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
 
     articles = sorted(SQUAD_ARTICLES.glob("*.txt"))
     phases = []
@@ -183,7 +185,7 @@ def main() -> int:
                 port = _free_port()
                 stack.enter_context(_process(assistant("serve", "--port", str(port), "--backend", "extractive",
                                                        "--store", str(scratch / f"r{r}"), *flags), port, env(),
-                                             START_TIMEOUT_S))
+                                             START_TIMEOUT_S, log=args.out.with_name(f"replicas-replica{r}.log")))
                 urls.append(f"http://127.0.0.1:{port}/")
             warm(urls)
             for n, replicas in enumerate(sorted({1, args.replicas})):

@@ -54,3 +54,17 @@ def test_a_small_call_in_a_fresh_process_does_not_import_torch():
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_threads_encoding_at_once_each_get_their_own_vectors():
+    """The web app answers several questions at once on one model: its tokenizer's padding settings are
+    shared state, so one thread's token count must not strip another's padding mid-batch."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = get_embeddings("minilm")._client
+    batches = [[f"Question {i}: " + "words of a different length " * (i % 7 + j % 5) for j in range(12)]
+               for i in range(16)]
+    expected = [model.encode(b, normalize_embeddings=True, convert_to_numpy=True) for b in batches]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda b: by_token_count(model, b, batch_size=4), batches * 4))
+    assert all(np.allclose(g, e, atol=1e-5) for g, e in zip(got, expected * 4))
