@@ -196,12 +196,19 @@ def main() -> int:
                 writer = subprocess.Popen(assistant("ingest", str(scratch / f"corpus-{n}"), "--quiet", "--store",
                                                     str(scratch / "r0"), *flags), env=env(),
                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                began = time.monotonic()
-                row = load(urls[:replicas], args.clients, args.seconds, probes(files),
-                           busy=lambda: writer.poll() is None, after=args.after)
+                began, finished = time.monotonic(), []
+
+                def writing() -> bool:
+                    if writer.poll() is None:
+                        return True
+                    finished[:] = finished or [time.monotonic()]
+                    return False
+
+                row = load(urls[:replicas], args.clients, args.seconds, probes(files), busy=writing, after=args.after)
                 writer.wait()
+                ended = finished[0] if finished else time.monotonic()
                 row.update(files=len(files), ingest_rc=writer.returncode,
-                           ingest_finished_in_s=None if writer.returncode else round(time.monotonic() - began, 1))
+                           ingest_finished_in_s=None if writer.returncode else round(ended - began, 1))
                 phases.append(row)
     result = {"backend": "extractive", "seconds": args.seconds, "phases": phases,
               "command": "python bench/replicas.py " + " ".join(sys.argv[1:])}

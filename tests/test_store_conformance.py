@@ -222,3 +222,29 @@ def test_both_stores_score_bm25_alike(open_store):
         assert np.allclose([s for _, s in a], [s for _, s in b], rtol=1e-9), (query, a, b)
     words = ["bridge", "running", "harbour", "absent"]
     assert embedded.document_frequencies(words) == server.document_frequencies(words)
+
+
+def test_replicas_writing_the_same_rescorer_vectors_at_once_neither_fails(open_store):
+    """Two replicas encode the same new candidates and write them at once, in their own orders."""
+    stores = [open_store("server"), open_store("server")]
+    texts = [f"Paragraph {i} of a story both replicas ranked at once." for i in range(300)]
+    vectors = np.random.default_rng(7).normal(size=(len(texts), 768)).astype(np.float32)
+    failures = []
+
+    def write(store, order):
+        try:
+            for start in range(0, len(order), 100):
+                part = order[start:start + 100]
+                store.add_rescore_vectors([texts[i] for i in part], vectors[part])
+        except Exception as exc:  # the figure under test
+            failures.append(exc)
+
+    orders = [list(range(len(texts))), list(reversed(range(len(texts))))]
+    threads = [threading.Thread(target=write, args=pair) for pair in zip(stores, orders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    got = stores[1].rescore_vectors(texts)
+    assert len(got) == len(texts) and np.array_equal(got[texts[5]], vectors[5])

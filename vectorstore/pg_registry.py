@@ -179,7 +179,9 @@ class ServerRegistry:
                 for text, keys in wanted.items() if keys and all(h in found for h in keys)}
 
     def add_rescore_vectors(self, texts: list[str], vectors) -> None:
-        rows = [(rescore_vectors.key(t), rescore_vectors.to_bytes(v)) for t, v in zip(texts, vectors)]
+        # in key order: two replicas writing the same new paragraphs at once lock rows in one order, never
+        # each waiting on the other
+        rows = sorted({rescore_vectors.key(t): rescore_vectors.to_bytes(v) for t, v in zip(texts, vectors)}.items())
         if rows:
             with self.database.transaction() as conn, conn.cursor() as cur:
                 cur.executemany("insert into rescore_vectors values (%s, %s) on conflict do nothing", rows)
