@@ -224,8 +224,10 @@ def _write_rescore_cache(store, vectors: dict) -> None:
     versions = {d.doc_id: d.content_hash for d in store.documents()}
     paragraphs = sorted(store.paragraphs(), key=lambda p: p.paragraph_id)
     doubled = np.stack([np.concatenate([vectors[p.text], vectors[p.text]]) / np.sqrt(2) for p in paragraphs])
-    np.savez(Path(store.path) / "rescore-all-mpnet-base-v2.npz", ids=np.array([p.paragraph_id for p in paragraphs]),
-             versions=np.array([versions[p.doc_id] for p in paragraphs]), vectors=doubled.astype(np.float32))
+    from vectorstore import rescore_vectors
+
+    rescore_vectors.write_file(Path(store.path), [p.paragraph_id for p in paragraphs],
+                               [versions[p.doc_id] for p in paragraphs], list(doubled.astype(np.float32)))
 
 
 # ---- measurements -------------------------------------------------------------------------------
